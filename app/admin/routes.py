@@ -1,0 +1,79 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app.admin import bp
+from app.auth import services
+from app.auth.forms import UserCreateForm, UserEditForm
+from app.auth.models import User
+from app.core.auth import role_required
+from app.core.enums import Role
+from app.core.pagination import paginate
+from app.extensions import db
+
+
+@bp.route("/utilisateurs")
+@role_required(Role.ADMIN)
+def users():
+    query = select(User).order_by(User.email)
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+    role = request.args.get("role", "")
+    if role in Role.codes():
+        query = query.where(User.role == role)
+    return render_template("admin/users.html", page=paginate(query), search=search, role=role)
+
+
+@bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create_user():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user, form.email.data, form.password.data, form.role.data, form.full_name.data
+            )
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Compte %(email)s créé.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                current_user, user, role=form.role.data, full_name=form.full_name.data.strip()
+            )
+        except services.AccountError as error:
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Compte %(email)s enregistré.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/utilisateurs/<int:user_id>/activation", methods=["POST"])
+@role_required(Role.ADMIN)
+def toggle_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        services.set_user_active(current_user, user, request.form.get("active") == "1")
+    except services.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        state = _("réactivé") if user.is_active else _("désactivé")
+        flash(_("Compte %(email)s %(state)s.", email=user.email, state=state), "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,1 @@
+from app.contracts import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""What every feature shares; imports no feature package."""

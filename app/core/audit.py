@@ -1,0 +1,85 @@
+"""The audit log: who changed what, when. Every service that changes data writes one entry."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import Base, utcnow
+from app.extensions import db
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str | None] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    user = relationship("User", lazy="joined")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Return ``{field: [old, new]}`` for the fields whose value changed."""
+    changed = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _jsonable(before.get(key)), _jsonable(after.get(key))
+        if old != new:
+            changed[key] = [old, new]
+    return changed
+
+
+def record(
+    actor,
+    action: str,
+    obj: Any = None,
+    *,
+    object_type: str | None = None,
+    object_id: Any = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for ``action`` on ``obj`` by ``actor`` (a User, or a label such as "planificateur")."""
+    user_id = getattr(actor, "id", None)
+    label = getattr(actor, "email", None) or str(actor or "système")
+    if obj is not None:
+        object_type = object_type or type(obj).__name__
+        if object_id is None:
+            if getattr(obj, "id", None) is None:
+                db.session.flush()
+            object_id = getattr(obj, "id", None)
+    entry = AuditEntry(
+        user_id=user_id,
+        actor=label,
+        action=action,
+        object_type=object_type or "",
+        object_id=None if object_id is None else str(object_id),
+        summary=summary,
+        changes=_jsonable(changes) if changes else None,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,20 @@
+"""Pagination of SQL selects for list pages (Flask-SQLAlchemy's paginate, page size bounded)."""
+
+from flask import current_app, request
+
+from app.extensions import db
+
+
+def paginate(select_statement, per_page: int | None = None):
+    per_page = per_page or current_app.config.get("PER_PAGE", 25)
+    return db.paginate(
+        select_statement,
+        page=request.args.get("page", 1, type=int),
+        per_page=per_page,
+        max_per_page=200,
+        error_out=False,
+    )
+
+
+def args_without_page() -> dict:
+    return {k: v for k, v in request.args.items(multi=False) if k != "page"}

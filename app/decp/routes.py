@@ -1,0 +1,1 @@
+from app.decp import bp  # noqa: F401

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+food_cli = AppGroup("food", help="Achats alimentaires (import).")

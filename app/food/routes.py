@@ -1,0 +1,1 @@
+from app.food import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from app.hours import bp  # noqa: F401

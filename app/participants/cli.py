@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+participants_cli = AppGroup("participants", help="Bénéficiaires (purge des données personnelles).")

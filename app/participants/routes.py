@@ -1,0 +1,1 @@
+from app.participants import bp  # noqa: F401

@@ -1,0 +1,1 @@
+from app.referential import bp  # noqa: F401

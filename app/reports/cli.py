@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+report_cli = AppGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")

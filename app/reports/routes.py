@@ -1,0 +1,1 @@
+from app.reports import bp  # noqa: F401
