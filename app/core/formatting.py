@@ -11,25 +11,30 @@ from app.core.dates import PARIS
 LOCALE = "fr_FR"
 
 
+def _nbsp(text: str) -> str:
+    # Babel groups French thousands with U+202F, which the PDF's standard fonts lack: use U+00A0 everywhere.
+    return text.replace("\u202f", "\u00a0")
+
+
 def money(value, *, cents: bool = True) -> str:
     if value is None:
         return "—"
     pattern = "#,##0.00\u00a0¤" if cents else "#,##0\u00a0¤"
-    return format_currency(Decimal(value), "EUR", format=pattern, locale=LOCALE, currency_digits=False)
+    return _nbsp(format_currency(Decimal(value), "EUR", format=pattern, locale=LOCALE, currency_digits=False))
 
 
 def number(value, digits: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(Decimal(value), format=pattern, locale=LOCALE)
+    return _nbsp(format_decimal(Decimal(value), format=pattern, locale=LOCALE))
 
 
 def hours(value) -> str:
     """Hours shown with at most one decimal: ``1 234,5 h``."""
     if value is None:
         return "—"
-    return format_decimal(Decimal(value), format="#,##0.#", locale=LOCALE) + "\u00a0h"
+    return _nbsp(format_decimal(Decimal(value), format="#,##0.#", locale=LOCALE)) + "\u00a0h"
 
 
 def percent(value, digits: int = 1) -> str:
