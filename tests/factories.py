@@ -31,9 +31,11 @@ _random = random.Random(62)
 
 
 def make_siret(prefix: str = "") -> str:
-    """A valid SIRET (Luhn), random unless a 13-digit ``prefix`` is given."""
+    """A valid SIRET (SIREN and SIRET Luhn keys), random unless a 13-digit ``prefix`` is given."""
     body = (prefix or "".join(str(_random.randint(0, 9)) for _ in range(13)))[:13]
-    return body + luhn.calc_check_digit(body)
+    siren = body[:8] + luhn.calc_check_digit(body[:8])
+    rest = siren + body[9:13]
+    return rest + luhn.calc_check_digit(rest)
 
 
 class Base(SQLAlchemyModelFactory):

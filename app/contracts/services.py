@@ -328,9 +328,9 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
 
 
 def add_clause(actor, contract: Contract, data: ClauseData) -> Clause:
-    clause = Clause(contract=contract)
+    clause = Clause()
     _apply_clause(clause, contract, data)
-    db.session.add(clause)
+    contract.clauses.append(clause)
     db.session.flush()
     audit.record(
         actor,

@@ -1,7 +1,415 @@
+"""``flask --app wsgi demo``: fill an empty database with a realistic, coherent, reproducible data set."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
 import click
+from sqlalchemy import func, select
+from stdnum import luhn
+
+from app.auth import services as account_services
+from app.auth.models import User
+from app.contracts import services as contract_services
+from app.contracts.models import Contract
+from app.core.dates import add_months, first_of_month, today_paris
+from app.core.enums import (
+    CateringKind,
+    ClauseKind,
+    ContractKind,
+    Eligibility,
+    Gender,
+    HoursMethod,
+    LocalDefinition,
+    Modality,
+    OutcomeStatus,
+    QualificationLevel,
+    ReservedArticle,
+    StructureKind,
+)
+from app.extensions import db
+from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
+from app.hours.models import HourEntry
+from app.main import demo_catalog as catalog
+from app.objectives.models import Objective
+from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
+from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
+from app.referential.communes import communes
+from app.referential.models import CpvCode, Territory
+from app.referential.services import find_or_create_buyer, find_or_create_company
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _siret(body: str) -> str:
+    """A valid SIRET from 13 digits: the SIREN's own Luhn key replaces the 9th digit, then the SIRET key."""
+    siren = body[:8] + luhn.calc_check_digit(body[:8])
+    rest = siren + body[9:13]
+    return rest + luhn.calc_check_digit(rest)
+
+
+def _money(rng: random.Random, low: int, high: int) -> Decimal:
+    return Decimal(rng.randint(low * 100, high * 100)) / 100
+
+
+class DemoBuilder:
+    def __init__(self, rng: random.Random, today: date):
+        self.rng = rng
+        self.today = today
+        self.years = [today.year - 2, today.year - 1, today.year]
+        self.counts: dict[str, int] = {}
+
+    def build(self) -> dict[str, int]:
+        if db.session.scalar(select(func.count()).select_from(CpvCode)) == 0:
+            load_cpv(DEFAULT_CPV_CSV)
+        self.territories = {t.name: t for t in db.session.scalars(select(Territory))}
+        self.users = {
+            role: account_services.create_user("démonstration", email, catalog.DEMO_PASSWORD, role, name)
+            for email, role, name in catalog.ACCOUNTS
+        }
+        db.session.flush()
+        self.officer = self.users["officer"]
+        self._buyers()
+        self._companies()
+        self._contracts()
+        self._participants()
+        self._hours()
+        self._outcomes()
+        self._food()
+        self._objectives()
+        db.session.flush()
+        return self.counts
+
+    def _buyers(self):
+        self.buyers = []
+        for body, name, kind, territory in catalog.BUYERS:
+            buyer = find_or_create_buyer(
+                self.officer, _siret(body), name, kind=kind, territory_id=self.territories[territory].id
+            )
+            self.buyers.append(buyer)
+        self.buyers[0].local_definition = LocalDefinition.DEPARTEMENT
+        self.buyers[3].local_definition, self.buyers[3].local_radius_km = LocalDefinition.KM, 80
+        self.counts["acheteurs"] = len(self.buyers)
+
+    def _companies(self):
+        self.companies = [
+            find_or_create_company(self.officer, _siret(body), name, kind=kind)
+            for body, name, kind in catalog.COMPANIES
+        ]
+        self.by_kind: dict[str, list] = {}
+        for company in self.companies:
+            self.by_kind.setdefault(company.kind, []).append(company)
+        self.counts["entreprises"] = len(self.companies)
+
+    def _holders_for(self, clause_kind) -> list:
+        ordinary = self.by_kind[StructureKind.ORDINARY]
+        if clause_kind == ClauseKind.RESERVED:
+            return [
+                self.rng.choice(
+                    self.by_kind[StructureKind.ESAT]
+                    + self.by_kind[StructureKind.EA]
+                    + self.by_kind[StructureKind.EI]
+                )
+            ]
+        if clause_kind == ClauseKind.INSERTION_OBJECT:
+            return [self.rng.choice(self.by_kind[StructureKind.ACI] + self.by_kind[StructureKind.AI])]
+        holders = [self.rng.choice(ordinary)]
+        if self.rng.random() < 0.25:
+            holders.append(self.rng.choice([c for c in ordinary if c not in holders]))
+        return holders
+
+    def _contracts(self):
+        rng = self.rng
+        commune_codes = {name: code for code, name in communes().items()}
+        self.clauses = []
+        number = 0
+        for year in self.years:
+            last_day = min(date(year, 12, 31), self.today - timedelta(days=20))
+            for index in range(20):
+                number += 1
+                template, cpv, clause_kind, nature = catalog.SUBJECTS[(number * 7) % len(catalog.SUBJECTS)]
+                place = rng.choice(catalog.PLACES)
+                category = contract_services.category_for_cpv(cpv)
+                low, high = {"works": (150_000, 2_500_000), "services": (40_000, 900_000)}.get(
+                    category, (20_000, 300_000)
+                )
+                amount = _money(rng, low, high)
+                buyer = self.buyers[0] if index % 2 == 0 else rng.choice(self.buyers[1:])
+                is_concession = nature == "Délégation de service public"
+                span = (last_day - date(year, 1, 1)).days
+                data = contract_services.ContractData(
+                    buyer_id=buyer.id,
+                    reference=f"{year}-{buyer.name.split()[-1][:3].upper()}-{number:03d}",
+                    object=template.format(place=place),
+                    nature=nature,
+                    kind=ContractKind.CONCESSION if is_concession else ContractKind.MARCHE,
+                    procedure=None
+                    if is_concession
+                    else ("Appel d'offres ouvert" if amount > 221_000 else "Procédure adaptée"),
+                    cpv_code=cpv,
+                    amount_excl_tax=amount * (8 if is_concession else 1),
+                    notified_on=date(year, 1, 1) + timedelta(days=rng.randint(0, max(span, 0))),
+                    duration_months=rng.choice([6, 12, 12, 18, 24, 36]),
+                    place_code=commune_codes.get(place),
+                    place_type="Code commune",
+                    territory_id=self.territories[catalog.PLACE_TERRITORY[place]].id,
+                    environmental_considerations=rng.choice(
+                        [
+                            ["Clause environnementale"],
+                            ["Critère environnemental"],
+                            ["Pas de considération environnementale"],
+                        ]
+                    ),
+                    holders=[
+                        contract_services.HolderData(c.identifier, c.name)
+                        for c in self._holders_for(clause_kind)
+                    ],
+                )
+                contract = contract_services.create_contract(self.officer, data)
+                if clause_kind is not None:
+                    self.clauses.append(
+                        contract_services.add_clause(
+                            self.officer, contract, self._clause_data(clause_kind, category)
+                        )
+                    )
+        archived = db.session.scalars(select(Contract).order_by(Contract.id).limit(1).offset(5)).one()
+        contract_services.archive_contract(self.officer, archived)
+        self.counts["marchés"] = number
+        self.counts["clauses"] = len(self.clauses)
+
+    def _clause_data(self, kind, category) -> contract_services.ClauseData:
+        rng = self.rng
+        facilitators = [self.users["facilitator"].id]
+        if kind == ClauseKind.RESERVED:
+            return contract_services.ClauseData(
+                kind=kind, reserved_article=rng.choice(ReservedArticle.codes()), facilitator_ids=facilitators
+            )
+        data = contract_services.ClauseData(kind=kind, facilitator_ids=facilitators)
+        if kind == ClauseKind.AWARD_CRITERION:
+            data.award_weight_percent = Decimal(rng.choice([10, 15, 20]))
+        if category == "works":
+            data.hours_method = HoursMethod.RATE
+            data.labour_share = Decimal(rng.choice([30, 40, 50, 60]))
+            data.insertion_rate = Decimal(rng.choice([5, 7, 10]))
+            data.hourly_cost = Decimal(rng.choice([28, 30]))
+        elif rng.random() < 0.6:
+            data.hours_method = HoursMethod.FLAT
+            data.euros_per_hour = Decimal(rng.choice([1500, 2000, 3000]))
+        else:
+            data.planned_hours = Decimal(rng.choice([300, 450, 600, 800]))
+        return data
+
+    def _participants(self):
+        rng = self.rng
+        codes = list(communes())
+        self.participants = []
+        for _ in range(40):
+            criteria = rng.sample(
+                ["DELD", "RSA", "TH", "JEUNE", "SIAE", "SENIOR", "QPV", "ASS_AAH"], rng.randint(1, 2)
+            )
+            birth_year = rng.randint(1963, 2004)
+            participant = Participant(
+                code="P-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(8)),
+                gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
+                birth_year=birth_year,
+                qualification_level=rng.choice(QualificationLevel.codes()),
+                is_qpv_resident="QPV" in criteria or rng.random() < 0.2,
+                commune_code=rng.choice(codes),
+                created_by_id=self.users["facilitator"].id,
+                eligibilities=[ParticipantEligibility(criterion=Eligibility(c)) for c in criteria],
+                identity=ParticipantIdentity(
+                    first_name=rng.choice(catalog.FIRST_NAMES),
+                    last_name=rng.choice(catalog.LAST_NAMES),
+                    phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                ),
+            )
+            db.session.add(participant)
+            self.participants.append(participant)
+        db.session.flush()
+        self.counts["bénéficiaires"] = len(self.participants)
+
+    def _employer(self, modality, holder):
+        pools = {
+            Modality.TEMP_WORK: self.by_kind[StructureKind.ETTI] + self.by_kind[StructureKind.TEMP_AGENCY],
+            Modality.SECONDMENT: self.by_kind[StructureKind.AI] + self.by_kind[StructureKind.GEIQ],
+            Modality.SUBCONTRACTING: self.by_kind[StructureKind.EI]
+            + self.by_kind[StructureKind.ACI]
+            + self.by_kind[StructureKind.ESAT],
+        }
+        return self.rng.choice(pools[modality]) if modality in pools else holder
+
+    def _hours(self):
+        rng = self.rng
+        monthly_load: dict[tuple[int, date], Decimal] = {}
+        self.last_month: dict[int, date] = {}
+        current_month = first_of_month(self.today)
+        entries = 0
+        for clause in self.clauses:
+            if clause.kind == ClauseKind.RESERVED or not clause.planned_hours:
+                continue
+            contract = clause.contract
+            months = []
+            month = first_of_month(contract.notified_on)
+            while month <= first_of_month(contract.ends_on) and month < current_month:
+                months.append(month)
+                month = add_months(month, 1)
+            if not months:
+                continue
+            team = rng.sample(self.participants, rng.randint(2, 4))
+            total_target = clause.planned_hours * Decimal(str(rng.uniform(0.55, 1.15)))
+            per_slot = (total_target / (len(months) * len(team))).quantize(Decimal("0.5"))
+            holder = contract.holders[0].company
+            for participant in team:
+                modality = rng.choices(list(Modality), weights=[35, 30, 15, 15, 5])[0]
+                employer = self._employer(modality, holder)
+                for month in months:
+                    if rng.random() > 0.85:
+                        continue
+                    hours = min(Decimal(150), max(Decimal(7), per_slot * Decimal(str(rng.uniform(0.7, 1.3)))))
+                    hours = hours.quantize(Decimal("0.5"))
+                    key = (participant.id, month)
+                    if monthly_load.get(key, 0) + hours > 200:
+                        continue
+                    monthly_load[key] = monthly_load.get(key, 0) + hours
+                    db.session.add(
+                        HourEntry(
+                            participant_id=participant.id,
+                            clause_id=clause.id,
+                            employer_id=employer.id,
+                            modality=modality,
+                            month=month,
+                            hours=hours,
+                            created_by_id=self.users["facilitator"].id,
+                        )
+                    )
+                    self.last_month[participant.id] = max(self.last_month.get(participant.id, month), month)
+                    entries += 1
+        self.counts["heures saisies"] = entries
+
+    def _outcomes(self):
+        due = add_months(first_of_month(self.today), -6)
+        count = 0
+        weights = [35, 25, 15, 10, 5, 10]
+        for participant in self.participants:
+            last = self.last_month.get(participant.id)
+            if last and last <= due and self.rng.random() < 0.75:
+                db.session.add(
+                    Outcome(
+                        participant_id=participant.id,
+                        status=self.rng.choices(list(OutcomeStatus), weights=weights)[0],
+                        observed_on=add_months(last, 6) + timedelta(days=self.rng.randint(0, 20)),
+                        recorded_by_id=self.users["facilitator"].id,
+                    )
+                )
+                count += 1
+        self.counts["sorties"] = count
+
+    def _food(self):
+        rng = self.rng
+        department = self.buyers[0]
+        sites = [
+            CateringSite(
+                buyer=department,
+                name="Restaurant administratif de l'Hôtel du Département",
+                kind=CateringKind.STAFF_RESTAURANT,
+                siret=_siret("2262000160021"),
+                commune_code="62041",
+                meals_per_year=180_000,
+            ),
+            CateringSite(
+                buyer=department,
+                name="Collège Jean Moulin — Arras",
+                kind=CateringKind.MIDDLE_SCHOOL,
+                siret=_siret("1962001230001"),
+                commune_code="62041",
+                meals_per_year=95_000,
+            ),
+        ]
+        suppliers = [
+            Supplier(name="Ferme du Ternois", is_direct_producer=True, commune_code="62767"),
+            Supplier(name="Maraîchers de l'Audomarois", is_direct_producer=True, commune_code="62765"),
+            Supplier(name="Pêcheries boulonnaises", siret=_siret("4021378890001"), commune_code="62160"),
+            Supplier(name="Laiterie des Flandres", siret=_siret("3877124560001")),
+            Supplier(name="Grossiste Nord Alimentaire", siret=_siret("5566778890001")),
+            Supplier(
+                name="Les Jardins de la Scarpe (ACI)", is_inclusion_structure=True, commune_code="62041"
+            ),
+        ]
+        db.session.add_all(sites + suppliers)
+        count = 0
+        for year in self.years:
+            last = min(date(year, 12, 31), self.today - timedelta(days=1))
+            for site in sites:
+                for _ in range(70):
+                    family, description, codes = rng.choice(catalog.FOOD_PRODUCTS)
+                    supplier = suppliers[4] if not codes else rng.choice(suppliers)
+                    purchase = Purchase(
+                        site=site,
+                        supplier=supplier,
+                        family=family,
+                        description=description,
+                        purchased_on=date(year, 1, 2)
+                        + timedelta(days=rng.randint(0, (last - date(year, 1, 2)).days)),
+                        amount_excl_tax=_money(rng, 80, 2400),
+                        origin="FRANCE" if "FRANCE" in codes or "LOCAL" in codes else None,
+                        characteristics=[PurchaseCharacteristic(code=c) for c in codes],
+                    )
+                    db.session.add(purchase)
+                    count += 1
+        self.counts["sites de restauration"] = len(sites)
+        self.counts["achats alimentaires"] = count
+
+    def _objectives(self):
+        count = 0
+        for buyer in self.buyers:
+            for offset, year in enumerate(self.years):
+                is_department = buyer is self.buyers[0]
+                db.session.add(
+                    Objective(
+                        buyer=buyer,
+                        year=year,
+                        social_contract_count_share=Decimal(25 + 5 * offset),
+                        social_contract_amount_share=Decimal(35 + 5 * offset),
+                        insertion_hours=Decimal(12_000 if is_department else 3_000)
+                        * (1 + Decimal(offset) / 5),
+                        participants=25 if is_department else 8,
+                        short_circuit_share=Decimal(40) if is_department else None,
+                        local_share=Decimal(50) if is_department else None,
+                        organic_share=Decimal(20) if is_department else None,
+                        egalim_share=Decimal(50) if is_department else None,
+                    )
+                )
+                count += 1
+        self.counts["objectifs"] = count
 
 
 @click.command("demo")
-def demo_command():
-    """Fill an empty database with demo data."""
-    raise click.ClickException("pas encore disponible")
+@click.option("--seed", default=62, show_default=True, help="Graine du générateur (données reproductibles).")
+@click.option(
+    "--if-empty", is_flag=True, help="Ne rien faire, sans erreur, si la base contient déjà des données."
+)
+def demo_command(seed: int, if_empty: bool):
+    """Fill an empty database with a realistic demo data set and one account per role."""
+    if db.session.scalar(select(func.count(User.id))) or db.session.scalar(select(func.count(Contract.id))):
+        if if_empty:
+            click.echo("La base contient déjà des données : démonstration non rechargée.")
+            _print_accounts()
+            return
+        raise click.ClickException(
+            "La base n'est pas vide : la démonstration ne remplit qu'une base vide. "
+            "Pour repartir de zéro : flask --app wsgi db downgrade base && flask --app wsgi db upgrade"
+        )
+    counts = DemoBuilder(random.Random(seed), today_paris()).build()
+    db.session.commit()
+    click.echo("Données de démonstration créées :")
+    for label, value in counts.items():
+        click.echo(f"  {label:<24} {value}")
+    _print_accounts()
+
+
+def _print_accounts() -> None:
+    click.echo(f"\nComptes de démonstration (mot de passe commun : {catalog.DEMO_PASSWORD}) :")
+    for email, role, _name in catalog.ACCOUNTS:
+        click.echo(f"  {email:<32} {role}")
+    click.echo("Connexion : http://127.0.0.1:5000/connexion")
