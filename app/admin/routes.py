@@ -7,6 +7,7 @@ from app.admin import bp
 from app.auth import services
 from app.auth.forms import UserCreateForm, UserEditForm
 from app.auth.models import User
+from app.core.audit import AuditEntry
 from app.core.auth import role_required
 from app.core.enums import Role
 from app.core.pagination import paginate
@@ -77,3 +78,32 @@ def toggle_user(user_id: int):
         state = _("réactivé") if user.is_active else _("désactivé")
         flash(_("Compte %(email)s %(state)s.", email=user.email, state=state), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/journal")
+@role_required(Role.ADMIN)
+def audit_log():
+    """Browse the audit log: who changed what, when."""
+    query = select(AuditEntry).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+    object_type = request.args.get("type", "").strip()
+    actor = request.args.get("acteur", "").strip()
+    action = request.args.get("action", "").strip()
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    if actor:
+        query = query.where(AuditEntry.actor.ilike(f"%{actor}%"))
+    if action:
+        query = query.where(AuditEntry.action == action)
+    types = db.session.scalars(
+        select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
+    ).all()
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    return render_template(
+        "admin/audit_log.html",
+        page=paginate(query, per_page=50),
+        types=types,
+        actions=actions,
+        object_type=object_type,
+        actor=actor,
+        action=action,
+    )
