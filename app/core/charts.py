@@ -4,6 +4,7 @@ One chart definition, two outputs (style.md, habit 6). Functions take plain valu
 so that they can be fed from the indicator dataclasses without knowing them.
 """
 
+import uuid
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
@@ -199,9 +200,19 @@ def trend_chart(
     return drawing
 
 
-def to_svg(drawing: Drawing) -> str:
-    """The drawing as an inline ``<svg>`` element for a web page (no XML prolog)."""
+def to_svg(drawing: Drawing, name: str | None = None) -> str:
+    """The drawing as an inline ``<svg>`` element for a web page (no XML prolog).
+
+    ReportLab names every clip path ``clip`` (and its group ``group``): on a page with several charts the
+    second would be clipped by the first one's path, so the ids are made unique per chart.
+    """
     svg = renderSVG.drawToString(drawing)
     start = svg.find("<svg")
     svg = svg[start:] if start >= 0 else svg
-    return svg.replace("<svg ", '<svg role="img" preserveAspectRatio="xMinYMin meet" ', 1)
+    suffix = name or uuid.uuid4().hex[:8]
+    for identifier in ("clip", "group"):
+        svg = svg.replace(f'id="{identifier}"', f'id="{identifier}-{suffix}"')
+        svg = svg.replace(f"url(#{identifier})", f"url(#{identifier}-{suffix})")
+    if "preserveAspectRatio" not in svg[: svg.find(">")]:
+        svg = svg.replace("<svg ", '<svg preserveAspectRatio="xMinYMin meet" ', 1)
+    return svg.replace("<svg ", '<svg role="img" ', 1)

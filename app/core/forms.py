@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from stdnum.fr import siret as stdnum_siret
 from wtforms import DecimalField
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from app.core.dates import parse_month
 
@@ -85,7 +86,16 @@ class PositiveMoney:
 
 
 class FrenchDecimalField(DecimalField):
-    """A decimal typed the French way: ``1 234,56`` as well as ``1234.56``."""
+    """A decimal typed the French way: ``1 234,56`` as well as ``1234.56``.
+
+    A text input (``type="number"`` would refuse the comma and the spaces), with a decimal keypad on phones.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():

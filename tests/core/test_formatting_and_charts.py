@@ -36,3 +36,27 @@ def test_share_bars_mark_targets_and_missing_values():
 
 def test_empty_chart_says_so():
     assert "Aucune donnée" in charts.to_svg(charts.trend_chart([], {}))
+
+
+def test_two_charts_on_one_page_do_not_share_clip_ids():
+    first = charts.to_svg(charts.bar_chart(["A"], [1]))
+    second = charts.to_svg(charts.bar_chart(["B"], [2]))
+    assert 'id="clip"' not in first
+    ids = {part.split('"')[0] for part in first.split('id="clip-')[1:]}
+    assert ids and not any(f'id="clip-{i}"' in second for i in ids)
+    assert first.count("preserveAspectRatio") == 1
+
+
+def test_french_decimal_field_is_a_text_input_that_reads_french_numbers(app):
+    from werkzeug.datastructures import MultiDict
+
+    from app.core.forms import BaseForm, FrenchDecimalField
+
+    class AmountForm(BaseForm):
+        amount = FrenchDecimalField("Montant")
+
+    with app.test_request_context():
+        form = AmountForm(MultiDict({"amount": "1 234,56"}))
+        assert form.amount.data == Decimal("1234.56")
+        html = str(form.amount)
+        assert 'type="text"' in html and 'inputmode="decimal"' in html
