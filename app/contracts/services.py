@@ -368,12 +368,21 @@ def remove_clause(actor, clause: Clause) -> None:
                 n=count,
             )
         )
+    snapshot = clause_snapshot(clause)
     audit.record(
         actor,
         "delete",
         clause,
         summary=f"Clause du marché {clause.contract.reference} supprimée",
-        changes=audit.diff(clause_snapshot(clause), {}),
+        changes=audit.diff(snapshot, {}),
+    )
+    # Also on the contract, so its history keeps the trace once the clause row is gone.
+    audit.record(
+        actor,
+        "remove_clause",
+        clause.contract,
+        summary=f"Clause {ClauseKind.label_of(clause.kind)} (n° {clause.id}) supprimée",
+        changes=audit.diff(snapshot, {}),
     )
     clause.contract.clauses.remove(clause)
     db.session.delete(clause)
