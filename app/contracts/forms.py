@@ -57,7 +57,8 @@ class HolderForm(Form):
     """One holder row; the subform carries no CSRF token of its own."""
 
     identifier = StringField(_l("SIRET"), validators=[Optional(), Siret()])
-    name = StringField(
+    # Not ``name``: a FormField already has a ``name`` attribute that would hide the subfield.
+    company_name = StringField(
         _l("Raison sociale"),
         validators=[Optional(), Length(max=255)],
         description=_l("Obligatoire si l'entreprise n'est pas encore connue de Levier."),
@@ -191,7 +192,7 @@ class ContractForm(BaseForm):
             territory_id=self.territory_id.data or None,
             environmental_considerations=list(self.environmental_considerations.data or []),
             holders=[
-                HolderData(identifier=entry.identifier.data, name=(entry.name.data or "").strip())
+                HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
                 for entry in self.holders
                 if (entry.identifier.data or "").strip()
             ],
@@ -204,7 +205,7 @@ class ContractForm(BaseForm):
         while len(self.holders):
             self.holders.pop_entry()
         for holder in contract.holders:
-            self.holders.append_entry({"identifier": holder.company.identifier, "name": holder.company.name})
+            self.holders.append_entry({"identifier": holder.company.identifier, "company_name": holder.company.name})
         self.ensure_blank_holder_row()
 
 

@@ -93,7 +93,7 @@ def _attach_error(form, error: ServiceError) -> None:
         index = int(field.split("-")[1])
         if index < len(filled):
             row = filled[index]
-            target = row.identifier if "SIRET" in error.message else row.name
+            target = row.identifier if "SIRET" in error.message else row.company_name
             target.errors = [*target.errors, error.message]
             return
     target = getattr(form, field, None)
@@ -103,13 +103,14 @@ def _attach_error(form, error: ServiceError) -> None:
         form.form_errors.append(error.message)
 
 
-def _render_contract_form(form, contract=None, conflict=None):
+def _render_contract_form(form, contract=None, conflict=None, refused=False):
     code = form.cpv_code.data if form.cpv_code.data else None
     return render_template(
         "contracts/form.html",
         form=form,
         contract=contract,
         conflict=conflict,
+        refused=refused,
         cpv_label=cpv_label(code) if code and not form.cpv_code.errors else "",
     )
 
@@ -118,6 +119,7 @@ def _render_contract_form(form, contract=None, conflict=None):
 @role_required(Role.OFFICER)
 def create():
     form = ContractForm()
+    refused = False
     if request.form.get("add_holder"):
         form.holders.append_entry()
     elif form.validate_on_submit():
@@ -126,11 +128,12 @@ def create():
         except ServiceError as error:
             db.session.rollback()
             _attach_error(form, error)
+            refused = True
         else:
             db.session.commit()
             flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
             return redirect(url_for("contracts.view", contract_id=contract.id))
-    return _render_contract_form(form)
+    return _render_contract_form(form, refused=refused)
 
 
 @bp.route("/<int:contract_id>/modifier", methods=["GET", "POST"])
@@ -139,6 +142,7 @@ def edit(contract_id: int):
     contract = _contract_or_404(contract_id)
     form = ContractForm()
     conflict = None
+    refused = False
     if request.method == "GET":
         form.fill_from(contract)
     elif request.form.get("add_holder"):
@@ -159,10 +163,11 @@ def edit(contract_id: int):
         except ServiceError as error:
             db.session.rollback()
             _attach_error(form, error)
+            refused = True
         else:
             flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
             return redirect(url_for("contracts.view", contract_id=contract.id))
-    return _render_contract_form(form, contract, conflict)
+    return _render_contract_form(form, contract, conflict, refused)
 
 
 @bp.route("/<int:contract_id>")
@@ -210,6 +215,7 @@ def restore(contract_id: int):
 def _clause_form_response(form, contract, clause=None):
     """Save the clause, or (« Calculer » button) only show the computed hours."""
     preview = None
+    refused = False
     if request.form.get("preview") and form.validate_on_submit():
         method = form.hours_method.data
         if method == HoursMethod.MANUAL:
@@ -235,7 +241,11 @@ def _clause_form_response(form, contract, clause=None):
         except ServiceError as error:
             db.session.rollback()
             target = getattr(form, error.field or "", None)
-            (target.errors if target is not None else form.form_errors).append(error.message)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            refused = True
         else:
             db.session.commit()
             flash(_("Clause enregistrée."), "success")

@@ -328,8 +328,11 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
 
 
 def add_clause(actor, contract: Contract, data: ClauseData) -> Clause:
-    clause = Clause(contract=contract)
-    _apply_clause(clause, contract, data)
+    clause = Clause()
+    # Validate before attaching: a refused clause must not linger in the contract's collection.
+    with db.session.no_autoflush:
+        _apply_clause(clause, contract, data)
+    clause.contract = contract
     db.session.add(clause)
     db.session.flush()
     audit.record(
