@@ -18,6 +18,7 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from app.auth.models import User
 from app.contracts.services import ClauseData, ContractData, HolderData
@@ -46,6 +47,14 @@ PLACE_TYPES = [
     ("Code pays", _l("Code pays")),
 ]
 HOLDER_ROWS_MIN = 2
+
+
+def decimal_field(label, validators=(), **kwargs) -> FrenchDecimalField:
+    """A French decimal typed in a text box: a number input refuses « 1 234,56 » and hides « 500,00 »."""
+    render_kw = {"inputmode": "decimal", **kwargs.pop("render_kw", {})}
+    return FrenchDecimalField(
+        label, validators=list(validators), widget=TextInput(), render_kw=render_kw, **kwargs
+    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -103,7 +112,7 @@ class ContractForm(BaseForm):
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )
-    amount_excl_tax = FrenchDecimalField(
+    amount_excl_tax = decimal_field(
         _l("Montant (€ HT)"),
         validators=[Optional(), PositiveMoney()],
         description=_l("Montant forfaitaire ou estimé maximum."),
@@ -205,7 +214,9 @@ class ContractForm(BaseForm):
         while len(self.holders):
             self.holders.pop_entry()
         for holder in contract.holders:
-            self.holders.append_entry({"identifier": holder.company.identifier, "company_name": holder.company.name})
+            self.holders.append_entry(
+                {"identifier": holder.company.identifier, "company_name": holder.company.name}
+            )
         self.ensure_blank_holder_row()
 
 
@@ -225,26 +236,24 @@ class ClauseForm(BaseForm):
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
     )
-    planned_hours = FrenchDecimalField(_l("Heures prévues (saisie directe)"), validators=[Optional()])
-    labour_share = FrenchDecimalField(
+    planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
+    labour_share = decimal_field(
         _l("Part de main-d'œuvre (%)"),
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
-    insertion_rate = FrenchDecimalField(
+    insertion_rate = decimal_field(
         _l("Taux d'insertion (%)"),
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
-    hourly_cost = FrenchDecimalField(
+    hourly_cost = decimal_field(
         _l("Coût horaire chargé (€ HT)"),
         validators=[Optional(), PositiveMoney()],
         description=_l("Souvent 25 à 30 €."),
     )
-    euros_per_hour = FrenchDecimalField(
-        _l("Forfait : 1 heure pour N € HT"), validators=[Optional(), PositiveMoney()]
-    )
-    award_weight_percent = FrenchDecimalField(
+    euros_per_hour = decimal_field(_l("Forfait : 1 heure pour N € HT"), [Optional(), PositiveMoney()])
+    award_weight_percent = decimal_field(
         _l("Pondération du critère social (%)"),
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
     )

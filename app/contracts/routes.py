@@ -251,7 +251,12 @@ def _clause_form_response(form, contract, clause=None):
             flash(_("Clause enregistrée."), "success")
             return redirect(url_for("contracts.view", contract_id=contract.id, _anchor="clauses"))
     return render_template(
-        "contracts/clause_form.html", form=form, contract=contract, clause=clause, preview=preview
+        "contracts/clause_form.html",
+        form=form,
+        contract=contract,
+        clause=clause,
+        preview=preview,
+        refused=refused,
     )
 
 

@@ -121,7 +121,10 @@ def test_award_criterion_requires_its_weight(as_officer, buyer):
         ({"cpv_code": "4500"}, "Code CPV invalide"),
         ({"amount_excl_tax": "-1 500,00"}, "Le montant doit être strictement positif."),
         ({"amount_excl_tax": "0"}, "Le montant doit être strictement positif."),
-        ({"ends_on": "2026-01-31", "duration_months": ""}, "La date de fin ne peut pas précéder la date de notification."),
+        (
+            {"ends_on": "2026-01-31", "duration_months": ""},
+            "La date de fin ne peut pas précéder la date de notification.",
+        ),
         ({"duration_months": "0"}, "La durée doit être d'au moins un mois."),
         ({"holders": [(valid_siret(), "")]}, "indiquez sa raison sociale"),
         ({"holders": []}, "Indiquez au moins un titulaire"),
@@ -179,9 +182,10 @@ def test_add_holder_button_offers_another_row_without_saving(as_officer, buyer):
 
 
 def _version_in(page: str) -> str:
-    return re.search(r'name="version" type="hidden" value="(\d+)"|id="version" name="version" type="hidden" value="(\d+)"', page) and re.search(
-        r'name="version"[^>]*value="(\d+)"', page
-    ).group(1)
+    return re.search(
+        r'name="version" type="hidden" value="(\d+)"|id="version" name="version" type="hidden" value="(\d+)"',
+        page,
+    ) and re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
 
 
 def test_edit_saves_changes_and_records_them_in_the_history(as_officer, buyer):
