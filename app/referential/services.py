@@ -168,10 +168,10 @@ def save_territory(
         if territory is None
         else {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
     )
-    if territory is None:
-        territory = Territory()
-        db.session.add(territory)
-    _apply_territory(territory, code, name, is_active)
+    territory = territory or Territory()
+    with db.session.no_autoflush:
+        _apply_territory(territory, code, name, is_active)
+    db.session.add(territory)
     db.session.flush()
     after = {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
     changes = audit.diff(before, after)

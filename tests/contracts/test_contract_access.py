@@ -59,3 +59,9 @@ def test_admin_can_write(as_admin, clause):
 def test_anonymous_visitor_is_sent_to_login(client, clause):
     response = client.get("/marches/")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_officer_home_links_to_the_contract_worklists(as_officer, clause):
+    page = as_officer.get("/").get_data(as_text=True)
+    assert 'href="/marches/nouveau"' in page
+    assert "/marches/?social=without" in page and "/marches/?to_review=1" in page
