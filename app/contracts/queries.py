@@ -93,21 +93,21 @@ class ContractFilters:
 
 
 def _holder_matches(search: str):
+    """Contracts one of whose holders matches: companies are few, so look them up first (indexed IN)."""
     pattern = f"%{search.lower()}%"
     conditions = [func.lower(Company.name).like(pattern)]
     digits = normalize_siret(search)
     if digits.isdigit():
         conditions.append(Company.identifier.like(f"{digits}%"))
-    return exists().where(
-        ContractHolder.contract_id == Contract.id,
-        ContractHolder.company_id == Company.id,
-        or_(*conditions),
-    )
+    companies = select(Company.id).where(or_(*conditions))
+    return Contract.id.in_(select(ContractHolder.contract_id).where(ContractHolder.company_id.in_(companies)))
 
 
 def contracts_select(filters: ContractFilters) -> Select:
     """The contracts matching ``filters``, sorted; EXISTS sub-queries keep one row per contract."""
-    statement = select(Contract).join(Contract.buyer)
+    statement = select(Contract)
+    if filters.sort == "buyer":
+        statement = statement.join(Contract.buyer)
     if filters.archived:
         statement = statement.where(Contract.archived_at.is_not(None))
     else:
@@ -173,12 +173,15 @@ def planned_hours_by_contract(contract_ids: list[int]) -> dict[int, Decimal]:
 
 
 def notification_years() -> list[int]:
-    """Years that have notified contracts, newest first (for the year filter)."""
-    year = func.extract("year", Contract.notified_on)
-    rows = db.session.execute(
-        select(year).where(Contract.notified_on.is_not(None)).group_by(year).order_by(year.desc())
-    )
-    return [int(value) for (value,) in rows]
+    """Years from the first to the last notification, newest first (MIN/MAX read the index, no scan)."""
+    # Two queries: SQLite only reads MIN or MAX from the index when it is alone in the select.
+    first = db.session.scalar(select(func.min(Contract.notified_on)))
+    last = db.session.scalar(select(func.max(Contract.notified_on)))
+    if first is None:
+        return []
+    if isinstance(first, str):  # SQLite returns aggregates of dates as text
+        first, last = date.fromisoformat(first), date.fromisoformat(last)
+    return list(range(last.year, first.year - 1, -1))
 
 
 def load_contract(contract_id: int) -> Contract | None:
@@ -228,3 +231,9 @@ def cpv_label(code: str | None) -> str:
         return ""
     row = db.session.get(CpvCode, code[:8])
     return row.label if row else ""
+
+
+def cpv_full_code(code: str | None) -> str:
+    """``45000000-7``: the code with its check digit, as buyers read it in their documents."""
+    row = db.session.get(CpvCode, code[:8]) if code else None
+    return row.full_code if row else (code or "")

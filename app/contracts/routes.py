@@ -18,6 +18,7 @@ from app.contracts.queries import (
     clause_progress,
     contract_history,
     contracts_select,
+    cpv_full_code,
     cpv_label,
     load_contract,
     notification_years,
@@ -182,6 +183,7 @@ def view(contract_id: int):
         describe_changes=describe_changes,
         action_label=action_label,
         cpv_label=cpv_label(contract.cpv_code),
+        cpv_full=cpv_full_code(contract.cpv_code),
         can_write=current_user.has_role(Role.OFFICER),
     )
 

@@ -42,9 +42,9 @@ def test_page_shows_holders_clauses_with_article_planned_realized_and_rate(as_re
     factories.HourEntryFactory(clause=computed, hours=Decimal("66.6"), month=date(2025, 5, 1))
     page = text(as_reader.get(f"/marches/{contract.id}"))
     assert "Peinture Artois" in page and "Insertion 62" in page and "mandataire" in page
-    assert "Travaux de peinture" in page
+    assert "45442100-8 — Travaux de peinture" in page
     assert "L2112-2" in page and "L2113-13" in page
-    assert "50 %" in page.replace("50,00", "50") or "50,00\u00a0%" in page
+    assert "50\u00a0% main-d'œuvre × 5\u00a0% insertion" in page
     assert "30,00\u00a0€/h" in page  # the calculator inputs explain the 833 h
     assert "833\u00a0h" in page
     assert "166,6\u00a0h" in page
@@ -82,7 +82,7 @@ def test_history_lists_contract_and_clause_changes(as_officer, officer, buyer):
     page = text(as_officer.get(f"/marches/{contract.id}"))
     history = page[page.index("Historique") :]
     assert "Création" in history and "Marché H-1" in history
-    assert "Modification</strong> de clause" in history
+    assert "Modification</strong> — Clause du marché H-1" in history
     assert "70\u00a0h" in history and "90\u00a0h" in history
     assert officer.display_name in history
 
