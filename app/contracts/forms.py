@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import TextInput
 
 from app.auth.models import User
+from app.contracts.queries import cpv_full_code
 from app.contracts.services import ClauseData, ContractData, HolderData
 from app.core.dates import add_months
 from app.core.enums import (
@@ -211,6 +212,8 @@ class ContractForm(BaseForm):
         """Pre-fill for editing (GET only: a POST keeps what the user typed)."""
         self.process(obj=contract)
         self.version.data = contract.version
+        self.ends_on.data = None  # the duration is authoritative; the current end date is shown beside
+        self.cpv_code.data = cpv_full_code(contract.cpv_code) or None
         while len(self.holders):
             self.holders.pop_entry()
         for holder in contract.holders:
