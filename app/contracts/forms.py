@@ -140,19 +140,29 @@ class ContractForm(BaseForm):
     )
     holders = FieldList(FormField(HolderForm), min_entries=HOLDER_ROWS_MIN, max_entries=30)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current_buyer_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        buyers = db.session.scalars(select(Buyer).where(Buyer.is_active).order_by(Buyer.name)).all()
+        # Active buyers, plus the contract's own buyer even if it was deactivated since.
+        active = (
+            Buyer.is_active
+            if current_buyer_id is None
+            else (Buyer.is_active | (Buyer.id == current_buyer_id))
+        )
+        buyers = db.session.scalars(select(Buyer).where(active).order_by(Buyer.name)).all()
         self.buyer_id.choices = [(b.id, f"{b.name} ({b.siret})") for b in buyers]
         territories = db.session.scalars(
             select(Territory).where(Territory.is_active).order_by(Territory.name)
         ).all()
         self.territory_id.choices = [("", _l("— Aucun —"))] + [(t.id, t.name) for t in territories]
 
-    def ensure_blank_holder_row(self) -> None:
-        """Offer an empty row to add a holder without JavaScript."""
-        if all((entry.identifier.data or "").strip() for entry in self.holders):
+    def add_holder_row(self) -> None:
+        """One more holder row (the « Ajouter une ligne » button works without JavaScript)."""
+        if len(self.holders) < self.holders.max_entries:
             self.holders.append_entry()
+
+    def ensure_blank_holder_row(self) -> None:
+        if all((entry.identifier.data or "").strip() for entry in self.holders):
+            self.add_holder_row()
 
     def validate_ends_on(self, field):
         if field.data is None:

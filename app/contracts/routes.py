@@ -122,7 +122,7 @@ def create():
     form = ContractForm()
     refused = False
     if request.form.get("add_holder"):
-        form.holders.append_entry()
+        form.add_holder_row()
     elif form.validate_on_submit():
         try:
             contract = services.create_contract(current_user, form.to_data())
@@ -141,13 +141,13 @@ def create():
 @role_required(Role.OFFICER)
 def edit(contract_id: int):
     contract = _contract_or_404(contract_id)
-    form = ContractForm()
+    form = ContractForm(current_buyer_id=contract.buyer_id)
     conflict = None
     refused = False
     if request.method == "GET":
         form.fill_from(contract)
     elif request.form.get("add_holder"):
-        form.holders.append_entry()
+        form.add_holder_row()
     elif form.validate_on_submit():
         expected = int(form.version.data) if (form.version.data or "").isdigit() else None
         try:

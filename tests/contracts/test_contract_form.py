@@ -256,3 +256,20 @@ def test_edit_conflict_shows_what_changed_and_saves_nothing(as_officer, buyer, a
     assert response.status_code == 302
     db.session.refresh(contract)
     assert contract.amount_excl_tax == Decimal("90000.00")
+
+
+def test_contract_of_a_deactivated_buyer_can_still_be_edited(as_officer, buyer):
+    contract = factories.ContractFactory(buyer=buyer, reference="2025-A1", holders=[company()])
+    buyer.is_active = False
+    db.session.commit()
+    assert f"{buyer.name} ({buyer.siret})" in text(as_officer.get(f"/marches/{contract.id}/modifier"))
+    assert buyer.name not in text(as_officer.get("/marches/nouveau"))
+
+
+def test_holder_rows_are_capped(as_officer, buyer):
+    data = contract_payload(buyer, add_holder="1")
+    for index in range(30):
+        data[f"holders-{index}-identifier"] = ""
+    response = as_officer.post("/marches/nouveau", data=data)
+    assert response.status_code == 200
+    assert 'name="holders-30-identifier"' not in text(response)
