@@ -1,1 +1,295 @@
-from app.contracts import bp  # noqa: F401
+"""Contract pages: list, export, form, page, archive; clauses. Thin views over services and queries."""
+
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.contracts import bp, services
+from app.contracts.exports import contracts_csv, contracts_xlsx
+from app.contracts.forms import ClauseForm, ContractForm
+from app.contracts.models import Clause, Contract
+from app.contracts.presenters import action_label, describe_changes
+from app.contracts.queries import (
+    ContractFilters,
+    clause_progress,
+    contract_history,
+    contracts_select,
+    cpv_full_code,
+    cpv_label,
+    load_contract,
+    notification_years,
+    planned_hours_by_contract,
+    with_list_relations,
+)
+from app.core.auth import role_required
+from app.core.dates import PARIS
+from app.core.enums import HoursMethod, Role
+from app.core.errors import ServiceError
+from app.core.pagination import paginate
+from app.extensions import db
+from app.referential.models import Buyer, Territory
+
+READERS = (Role.OFFICER, Role.READER, Role.FACILITATOR)
+
+
+def _contract_or_404(contract_id: int) -> Contract:
+    return db.session.get(Contract, contract_id) or abort(404)
+
+
+def _clause_or_404(clause_id: int) -> Clause:
+    return db.session.get(Clause, clause_id) or abort(404)
+
+
+@bp.route("/")
+@role_required(*READERS)
+def index():
+    filters = ContractFilters.from_args(request.args)
+    page = paginate(with_list_relations(contracts_select(filters)))
+    return render_template(
+        "contracts/list.html",
+        page=page,
+        filters=filters,
+        planned=planned_hours_by_contract([c.id for c in page.items]),
+        buyers=db.session.scalars(select(Buyer).order_by(Buyer.name)).all(),
+        territories=db.session.scalars(select(Territory).order_by(Territory.name)).all(),
+        years=notification_years(),
+    )
+
+
+def _export_name(extension: str) -> str:
+    return f"marches-{datetime.now(PARIS):%Y%m%d-%H%M}.{extension}"
+
+
+@bp.route("/export.csv")
+@role_required(*READERS)
+def export_csv():
+    statement = contracts_select(ContractFilters.from_args(request.args))
+    return Response(
+        contracts_csv(statement),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={_export_name('csv')}"},
+    )
+
+
+@bp.route("/export.xlsx")
+@role_required(*READERS)
+def export_xlsx():
+    statement = contracts_select(ContractFilters.from_args(request.args))
+    return Response(
+        contracts_xlsx(statement),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename={_export_name('xlsx')}"},
+    )
+
+
+def _attach_error(form, error: ServiceError) -> None:
+    """Show a service refusal next to its field (``holders-N`` is the N-th filled holder row)."""
+    field = error.field or ""
+    if field.startswith("holders-"):
+        filled = [e for e in form.holders if (e.identifier.data or "").strip()]
+        index = int(field.split("-")[1])
+        if index < len(filled):
+            row = filled[index]
+            target = row.identifier if "SIRET" in error.message else row.company_name
+            target.errors = [*target.errors, error.message]
+            return
+    target = getattr(form, field, None)
+    if target is not None and hasattr(target, "errors") and field != "holders":
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _render_contract_form(form, contract=None, conflict=None, refused=False):
+    code = form.cpv_code.data if form.cpv_code.data else None
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        contract=contract,
+        conflict=conflict,
+        refused=refused,
+        cpv_label=cpv_label(code) if code and not form.cpv_code.errors else "",
+    )
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def create():
+    form = ContractForm()
+    refused = False
+    if request.form.get("add_holder"):
+        form.add_holder_row()
+    elif form.validate_on_submit():
+        try:
+            contract = services.create_contract(current_user, form.to_data())
+        except ServiceError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+            refused = True
+        else:
+            db.session.commit()
+            flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
+            return redirect(url_for("contracts.view", contract_id=contract.id))
+    return _render_contract_form(form, refused=refused)
+
+
+@bp.route("/<int:contract_id>/modifier", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    form = ContractForm(current_buyer_id=contract.buyer_id)
+    conflict = None
+    refused = False
+    if request.method == "GET":
+        form.fill_from(contract)
+    elif request.form.get("add_holder"):
+        form.add_holder_row()
+    elif form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            services.update_contract(current_user, contract, form.to_data(), expected_version=expected)
+            db.session.commit()
+        except services.StaleContractError as error:
+            db.session.rollback()
+            conflict = describe_changes(error.changes)
+            form.version.data = contract.version
+        except StaleDataError:
+            db.session.rollback()
+            conflict = []
+            form.version.data = contract.version
+        except ServiceError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+            refused = True
+        else:
+            flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
+            return redirect(url_for("contracts.view", contract_id=contract.id))
+    return _render_contract_form(form, contract, conflict, refused)
+
+
+@bp.route("/<int:contract_id>")
+@role_required(*READERS)
+def view(contract_id: int):
+    contract = load_contract(contract_id) or abort(404)
+    return render_template(
+        "contracts/view.html",
+        contract=contract,
+        progress=clause_progress(contract),
+        history=contract_history(contract),
+        describe_changes=describe_changes,
+        action_label=action_label,
+        cpv_label=cpv_label(contract.cpv_code),
+        cpv_full=cpv_full_code(contract.cpv_code),
+        can_write=current_user.has_role(Role.OFFICER),
+    )
+
+
+@bp.route("/<int:contract_id>/archiver", methods=["POST"])
+@role_required(Role.OFFICER)
+def archive(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    services.archive_contract(current_user, contract)
+    db.session.commit()
+    flash(
+        _(
+            "Marché %(ref)s archivé : il n'apparaît plus dans les listes ni les rapports.",
+            ref=contract.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("contracts.view", contract_id=contract.id))
+
+
+@bp.route("/<int:contract_id>/restaurer", methods=["POST"])
+@role_required(Role.OFFICER)
+def restore(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    services.restore_contract(current_user, contract)
+    db.session.commit()
+    flash(_("Marché %(ref)s restauré.", ref=contract.reference), "success")
+    return redirect(url_for("contracts.view", contract_id=contract.id))
+
+
+def _clause_form_response(form, contract, clause=None):
+    """Save the clause, or (« Calculer » button) only show the computed hours."""
+    preview = None
+    refused = False
+    if request.form.get("preview") and form.validate_on_submit():
+        method = form.hours_method.data
+        if method == HoursMethod.MANUAL:
+            form.planned_hours.errors = [_("Choisissez une méthode de calcul pour utiliser le calculateur.")]
+        else:
+            try:
+                preview = services.compute_planned_hours(
+                    method,
+                    contract.amount_excl_tax,
+                    labour_share=form.labour_share.data,
+                    insertion_rate=form.insertion_rate.data,
+                    hourly_cost=form.hourly_cost.data,
+                    euros_per_hour=form.euros_per_hour.data,
+                )
+            except ServiceError as error:
+                form.form_errors.append(error.message)
+    elif form.validate_on_submit():
+        try:
+            if clause is None:
+                services.add_clause(current_user, contract, form.to_data())
+            else:
+                services.update_clause(current_user, clause, form.to_data())
+        except ServiceError as error:
+            db.session.rollback()
+            target = getattr(form, error.field or "", None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+            refused = True
+        else:
+            db.session.commit()
+            flash(_("Clause enregistrée."), "success")
+            return redirect(url_for("contracts.view", contract_id=contract.id, _anchor="clauses"))
+    return render_template(
+        "contracts/clause_form.html",
+        form=form,
+        contract=contract,
+        clause=clause,
+        preview=preview,
+        refused=refused,
+    )
+
+
+@bp.route("/<int:contract_id>/clauses/nouvelle", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def add_clause(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    return _clause_form_response(ClauseForm(), contract)
+
+
+@bp.route("/clauses/<int:clause_id>/modifier", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_clause(clause_id: int):
+    clause = _clause_or_404(clause_id)
+    form = ClauseForm()
+    if request.method == "GET":
+        form.fill_from(clause)
+    return _clause_form_response(form, clause.contract, clause)
+
+
+@bp.route("/clauses/<int:clause_id>/supprimer", methods=["POST"])
+@role_required(Role.OFFICER)
+def delete_clause(clause_id: int):
+    clause = _clause_or_404(clause_id)
+    contract_id = clause.contract_id
+    try:
+        services.remove_clause(current_user, clause)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Clause supprimée."), "success")
+    return redirect(url_for("contracts.view", contract_id=contract_id, _anchor="clauses"))

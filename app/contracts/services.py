@@ -329,8 +329,11 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
 
 def add_clause(actor, contract: Contract, data: ClauseData) -> Clause:
     clause = Clause()
-    _apply_clause(clause, contract, data)
-    contract.clauses.append(clause)
+    # Validate before attaching: a refused clause must not linger in the contract's collection.
+    with db.session.no_autoflush:
+        _apply_clause(clause, contract, data)
+    clause.contract = contract
+    db.session.add(clause)
     db.session.flush()
     audit.record(
         actor,
@@ -368,12 +371,21 @@ def remove_clause(actor, clause: Clause) -> None:
                 n=count,
             )
         )
+    snapshot = clause_snapshot(clause)
     audit.record(
         actor,
         "delete",
         clause,
         summary=f"Clause du marché {clause.contract.reference} supprimée",
-        changes=audit.diff(clause_snapshot(clause), {}),
+        changes=audit.diff(snapshot, {}),
+    )
+    # Also on the contract, so its history keeps the trace once the clause row is gone.
+    audit.record(
+        actor,
+        "remove_clause",
+        clause.contract,
+        summary=f"Clause {ClauseKind.label_of(clause.kind)} (n° {clause.id}) supprimée",
+        changes=audit.diff(snapshot, {}),
     )
     clause.contract.clauses.remove(clause)
     db.session.delete(clause)

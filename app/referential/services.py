@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import audit
-from app.core.enums import IdentifierType, StructureKind
+from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
 from app.core.errors import ServiceError
 from app.core.forms import is_valid_siret, normalize_siret
 from app.extensions import db
-from app.referential.models import Buyer, Company
+from app.referential.models import Buyer, Company, Territory
 
 
 def find_company(identifier: str, identifier_type: str = IdentifierType.SIRET) -> Company | None:
@@ -72,3 +72,176 @@ def find_or_create_buyer(actor, siret: str, name: str | None = None, **fields) -
     db.session.add(buyer)
     audit.record(actor, "create", buyer, summary=f"Acheteur {buyer.name} ({buyer.siret})")
     return buyer
+
+
+def _buyer_snapshot(buyer: Buyer) -> dict:
+    return {
+        "siret": buyer.siret,
+        "name": buyer.name,
+        "kind": buyer.kind,
+        "territory_id": buyer.territory_id,
+        "local_definition": buyer.local_definition,
+        "local_radius_km": buyer.local_radius_km,
+        "is_active": buyer.is_active,
+    }
+
+
+def _apply_buyer(buyer: Buyer, fields: dict) -> None:
+    """Check and copy buyer fields; a "local" radius only makes sense for the KM definition (domain.md §5)."""
+    siret = normalize_siret(fields.get("siret", buyer.siret))
+    if not is_valid_siret(siret):
+        raise ServiceError(_("SIRET d'acheteur invalide : %(siret)s.", siret=siret or "—"), "siret")
+    other = find_buyer(siret)
+    if other is not None and other is not buyer:
+        raise ServiceError(_("Un acheteur a déjà ce SIRET : %(name)s.", name=other.name), "siret")
+    name = (fields.get("name", buyer.name) or "").strip()
+    if not name:
+        raise ServiceError(_("Le nom de l'acheteur est obligatoire."), "name")
+    definition = fields.get("local_definition", buyer.local_definition) or LocalDefinition.DEPARTEMENT
+    if definition not in LocalDefinition.codes():
+        raise ServiceError(_("Définition du « local » inconnue."), "local_definition")
+    radius = fields.get("local_radius_km", buyer.local_radius_km)
+    if definition == LocalDefinition.KM:
+        if not radius or radius <= 0:
+            raise ServiceError(
+                _("Indiquez le rayon (en km) qui définit un produit local."), "local_radius_km"
+            )
+    else:
+        radius = None
+    kind = fields.get("kind", buyer.kind) or BuyerKind.OTHER
+    if kind not in BuyerKind.codes():
+        raise ServiceError(_("Type d'acheteur inconnu."), "kind")
+    buyer.siret = siret
+    buyer.name = name[:255]
+    buyer.kind = kind
+    buyer.territory_id = fields.get("territory_id", buyer.territory_id)
+    buyer.local_definition = definition
+    buyer.local_radius_km = radius
+    buyer.is_active = bool(fields.get("is_active", True if buyer.is_active is None else buyer.is_active))
+
+
+def create_buyer(actor, **fields) -> Buyer:
+    buyer = Buyer(is_active=True)
+    _apply_buyer(buyer, fields)
+    db.session.add(buyer)
+    db.session.flush()
+    audit.record(
+        actor,
+        "create",
+        buyer,
+        summary=f"Acheteur {buyer.name}",
+        changes=audit.diff({}, _buyer_snapshot(buyer)),
+    )
+    return buyer
+
+
+def update_buyer(actor, buyer: Buyer, **fields) -> Buyer:
+    before = _buyer_snapshot(buyer)
+    _apply_buyer(buyer, fields)
+    db.session.flush()
+    changes = audit.diff(before, _buyer_snapshot(buyer))
+    if changes:
+        audit.record(actor, "update", buyer, summary=f"Acheteur {buyer.name}", changes=changes)
+    return buyer
+
+
+def _apply_territory(territory: Territory, code: str, name: str, is_active: bool) -> None:
+    code, name = (code or "").strip().lower(), (name or "").strip()
+    if not code or not name:
+        raise ServiceError(_("Le code et le nom du territoire sont obligatoires."), "name")
+    for column, value, field in ((Territory.code, code, "code"), (Territory.name, name, "name")):
+        other = db.session.scalar(select(Territory).where(column == value))
+        if other is not None and other is not territory:
+            raise ServiceError(
+                _("Un autre territoire porte déjà ce %(f)s.", f=_("code") if field == "code" else _("nom")),
+                field,
+            )
+    territory.code, territory.name, territory.is_active = code[:40], name[:120], is_active
+
+
+def save_territory(
+    actor, territory: Territory | None, *, code: str, name: str, is_active: bool = True
+) -> Territory:
+    """Create (``territory`` None) or update a territory; reference data an administrator edits."""
+    before = (
+        {}
+        if territory is None
+        else {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
+    )
+    territory = territory or Territory()
+    with db.session.no_autoflush:
+        _apply_territory(territory, code, name, is_active)
+    db.session.add(territory)
+    db.session.flush()
+    after = {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(
+            actor,
+            "update" if before else "create",
+            territory,
+            summary=f"Territoire {territory.name}",
+            changes=changes,
+        )
+    return territory
+
+
+def _company_snapshot(company: Company) -> dict:
+    return {
+        "identifier_type": company.identifier_type,
+        "identifier": company.identifier,
+        "name": company.name,
+        "kind": company.kind,
+        "commune_code": company.commune_code,
+    }
+
+
+def save_company(
+    actor,
+    company: Company | None,
+    *,
+    identifier: str,
+    name: str,
+    identifier_type: str = IdentifierType.SIRET,
+    kind: str = StructureKind.ORDINARY,
+    commune_code: str | None = None,
+) -> Company:
+    """Create (``company`` None) or update a company or structure; its kind feeds the inclusive-supplier figures."""
+    identifier = (identifier or "").strip()
+    if identifier_type not in IdentifierType.codes():
+        raise ServiceError(_("Type d'identifiant inconnu."), "identifier_type")
+    if identifier_type == IdentifierType.SIRET:
+        if not is_valid_siret(identifier):
+            raise ServiceError(_("SIRET invalide : %(siret)s.", siret=identifier or "—"), "identifier")
+        identifier = normalize_siret(identifier)
+    elif not identifier:
+        raise ServiceError(_("Identifiant manquant."), "identifier")
+    if not (name or "").strip():
+        raise ServiceError(_("La raison sociale est obligatoire."), "name")
+    if kind not in StructureKind.codes():
+        raise ServiceError(_("Type de structure inconnu."), "kind")
+    other = find_company(identifier, identifier_type)
+    if other is not None and other is not company:
+        raise ServiceError(
+            _("Une entreprise a déjà cet identifiant : %(name)s.", name=other.name), "identifier"
+        )
+    before = {} if company is None else _company_snapshot(company)
+    if company is None:
+        company = Company()
+        db.session.add(company)
+    company.identifier_type = identifier_type
+    company.identifier = identifier
+    company.name = name.strip()[:255]
+    company.kind = kind
+    company.commune_code = (commune_code or "").strip() or None
+    db.session.flush()
+    changes = audit.diff(before, _company_snapshot(company))
+    if changes:
+        audit.record(
+            actor,
+            "update" if before else "create",
+            company,
+            summary=f"Entreprise {company.name} ({company.identifier})",
+            changes=changes,
+        )
+    return company

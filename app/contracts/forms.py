@@ -1,0 +1,306 @@
+"""Contract and clause forms: field-level checks with French messages; business rules stay in services."""
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from app.auth.models import User
+from app.contracts.queries import cpv_full_code
+from app.contracts.services import ClauseData, ContractData, HolderData
+from app.core.dates import add_months
+from app.core.enums import (
+    ClauseKind,
+    ContractKind,
+    EnvironmentalConsideration,
+    HoursMethod,
+    Nature,
+    Procedure,
+    ReservedArticle,
+    Role,
+)
+from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PositiveMoney, Siret
+from app.extensions import db
+from app.referential.models import Buyer, Territory
+
+# DECP ``lieuExecution.typeCode``.
+PLACE_TYPES = [
+    ("", _l("— Non renseigné —")),
+    ("Code commune", _l("Code commune (INSEE)")),
+    ("Code postal", _l("Code postal")),
+    ("Code département", _l("Code département")),
+    ("Code région", _l("Code région")),
+    ("Code pays", _l("Code pays")),
+]
+HOLDER_ROWS_MIN = 2
+
+
+def decimal_field(label, validators=(), **kwargs) -> FrenchDecimalField:
+    """A French decimal typed in a text box: a number input refuses « 1 234,56 » and hides « 500,00 »."""
+    render_kw = {"inputmode": "decimal", **kwargs.pop("render_kw", {})}
+    return FrenchDecimalField(
+        label, validators=list(validators), widget=TextInput(), render_kw=render_kw, **kwargs
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class HolderForm(Form):
+    """One holder row; the subform carries no CSRF token of its own."""
+
+    identifier = StringField(_l("SIRET"), validators=[Optional(), Siret()])
+    # Not ``name``: a FormField already has a ``name`` attribute that would hide the subfield.
+    company_name = StringField(
+        _l("Raison sociale"),
+        validators=[Optional(), Length(max=255)],
+        description=_l("Obligatoire si l'entreprise n'est pas encore connue de Levier."),
+    )
+
+
+def duration_between(start, end) -> int:
+    """Smallest number of months whose execution period (start + n months − 1 day) reaches ``end``."""
+    months = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    while add_months(start, months) - timedelta(days=1) < end:
+        months += 1
+    while months > 1 and add_months(start, months - 1) - timedelta(days=1) >= end:
+        months -= 1
+    return months
+
+
+class ContractForm(BaseForm):
+    version = HiddenField()
+    buyer_id = SelectField(
+        _l("Acheteur"), coerce=int, validators=[InputRequired(_l("Choisissez l'acheteur."))]
+    )
+    reference = StringField(
+        _l("Référence du marché"),
+        validators=[DataRequired(_l("La référence est obligatoire.")), Length(max=16)],
+        description=_l("Identifiant donné par l'acheteur (DECP « id », 16 caractères au plus)."),
+    )
+    object = TextAreaField(
+        _l("Objet"),
+        validators=[DataRequired(_l("L'objet est obligatoire.")), Length(max=1000)],
+        render_kw={"rows": 2},
+    )
+    kind = SelectField(_l("Type de contrat"), choices=ContractKind.choices())
+    nature = SelectField(_l("Nature"), choices=Nature.choices())
+    procedure = SelectField(
+        _l("Procédure"),
+        choices=[("", _l("— Non renseignée —")), *Procedure.choices()],
+        validators=[Optional()],
+    )
+    cpv_code = StringField(
+        _l("Code CPV"),
+        validators=[Optional(), Cpv()],
+        description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
+        render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
+    )
+    amount_excl_tax = decimal_field(
+        _l("Montant (€ HT)"),
+        validators=[Optional(), PositiveMoney()],
+        description=_l("Montant forfaitaire ou estimé maximum."),
+    )
+    notified_on = DateField(_l("Date de notification"), validators=[Optional()])
+    duration_months = IntegerField(
+        _l("Durée (mois)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("La durée doit être d'au moins un mois."))],
+    )
+    ends_on = DateField(
+        _l("ou date de fin d'exécution"),
+        validators=[Optional()],
+        description=_l("Si vous l'indiquez, la durée en mois est calculée à partir de la notification."),
+    )
+    place_type = SelectField(
+        _l("Lieu d'exécution : type de code"), choices=PLACE_TYPES, validators=[Optional()]
+    )
+    place_code = StringField(_l("Lieu d'exécution : code"), validators=[Optional(), Length(max=20)])
+    territory_id = SelectField(
+        _l("Territoire"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
+    )
+    environmental_considerations = MultiCheckboxField(
+        _l("Considérations environnementales"), choices=EnvironmentalConsideration.choices()
+    )
+    holders = FieldList(FormField(HolderForm), min_entries=HOLDER_ROWS_MIN, max_entries=30)
+
+    def __init__(self, *args, current_buyer_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Active buyers, plus the contract's own buyer even if it was deactivated since.
+        active = (
+            Buyer.is_active
+            if current_buyer_id is None
+            else (Buyer.is_active | (Buyer.id == current_buyer_id))
+        )
+        buyers = db.session.scalars(select(Buyer).where(active).order_by(Buyer.name)).all()
+        self.buyer_id.choices = [(b.id, f"{b.name} ({b.siret})") for b in buyers]
+        territories = db.session.scalars(
+            select(Territory).where(Territory.is_active).order_by(Territory.name)
+        ).all()
+        self.territory_id.choices = [("", _l("— Aucun —"))] + [(t.id, t.name) for t in territories]
+
+    def add_holder_row(self) -> None:
+        """One more holder row (the « Ajouter une ligne » button works without JavaScript)."""
+        if len(self.holders) < self.holders.max_entries:
+            self.holders.append_entry()
+
+    def ensure_blank_holder_row(self) -> None:
+        if all((entry.identifier.data or "").strip() for entry in self.holders):
+            self.add_holder_row()
+
+    def validate_ends_on(self, field):
+        if field.data is None:
+            return
+        if self.notified_on.data is None:
+            raise ValidationError(_l("Indiquez la date de notification pour calculer la durée."))
+        if field.data < self.notified_on.data:
+            raise ValidationError(_l("La date de fin ne peut pas précéder la date de notification."))
+        months = duration_between(self.notified_on.data, field.data)
+        if self.duration_months.data and self.duration_months.data != months:
+            raise ValidationError(
+                _l(
+                    "La date de fin correspond à %(n)s mois, la durée indiquée est de %(d)s mois.",
+                    n=months,
+                    d=self.duration_months.data,
+                )
+            )
+
+    def validate_holders(self, field):
+        filled = [entry for entry in field if (entry.identifier.data or "").strip()]
+        if not filled:
+            raise ValidationError(_l("Indiquez au moins un titulaire (SIRET)."))
+        seen = set()
+        for entry in filled:
+            if entry.identifier.data in seen:
+                entry.identifier.errors.append(_l("Ce titulaire est déjà indiqué."))
+                raise ValidationError(_l("Un titulaire est indiqué deux fois."))
+            seen.add(entry.identifier.data)
+
+    def to_data(self) -> ContractData:
+        duration = self.duration_months.data
+        if self.ends_on.data and self.notified_on.data:
+            duration = duration_between(self.notified_on.data, self.ends_on.data)
+        return ContractData(
+            buyer_id=self.buyer_id.data,
+            reference=self.reference.data.strip(),
+            object=self.object.data.strip(),
+            kind=self.kind.data,
+            nature=self.nature.data,
+            procedure=self.procedure.data or None,
+            cpv_code=self.cpv_code.data or None,
+            amount_excl_tax=self.amount_excl_tax.data,
+            notified_on=self.notified_on.data,
+            duration_months=duration,
+            place_code=(self.place_code.data or "").strip() or None,
+            place_type=self.place_type.data or None,
+            territory_id=self.territory_id.data or None,
+            environmental_considerations=list(self.environmental_considerations.data or []),
+            holders=[
+                HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
+                for entry in self.holders
+                if (entry.identifier.data or "").strip()
+            ],
+        )
+
+    def fill_from(self, contract) -> None:
+        """Pre-fill for editing (GET only: a POST keeps what the user typed)."""
+        self.process(obj=contract)
+        self.version.data = contract.version
+        self.ends_on.data = None  # the duration is authoritative; the current end date is shown beside
+        self.cpv_code.data = cpv_full_code(contract.cpv_code) or None
+        while len(self.holders):
+            self.holders.pop_entry()
+        for holder in contract.holders:
+            self.holders.append_entry(
+                {"identifier": holder.company.identifier, "company_name": holder.company.name}
+            )
+        self.ensure_blank_holder_row()
+
+
+def facilitator_choices() -> list[tuple[int, str]]:
+    users = db.session.scalars(
+        select(User).where(User.role == Role.FACILITATOR, User.is_active).order_by(User.full_name, User.email)
+    ).all()
+    return [(u.id, u.full_name and f"{u.full_name} ({u.email})" or u.email) for u in users]
+
+
+class ClauseForm(BaseForm):
+    kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
+    hours_method = SelectField(
+        _l("Heures d'insertion prévues"),
+        choices=HoursMethod.choices(),
+        default=HoursMethod.MANUAL,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.RadioInput(),
+    )
+    planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
+    labour_share = decimal_field(
+        _l("Part de main-d'œuvre (%)"),
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
+    )
+    insertion_rate = decimal_field(
+        _l("Taux d'insertion (%)"),
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
+    )
+    hourly_cost = decimal_field(
+        _l("Coût horaire chargé (€ HT)"),
+        validators=[Optional(), PositiveMoney()],
+        description=_l("Souvent 25 à 30 €."),
+    )
+    euros_per_hour = decimal_field(_l("Forfait : 1 heure pour N € HT"), [Optional(), PositiveMoney()])
+    award_weight_percent = decimal_field(
+        _l("Pondération du critère social (%)"),
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+    )
+    reserved_article = SelectField(
+        _l("Article du marché réservé"),
+        choices=[("", _l("— Non précisé —")), *ReservedArticle.choices()],
+        validators=[Optional()],
+    )
+    facilitator_ids = SelectMultipleField(
+        _l("Facilitateurs qui suivent la clause"), coerce=int, validators=[Optional()]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.facilitator_ids.choices = facilitator_choices()
+        self.facilitator_ids.render_kw = {"size": min(6, max(3, len(self.facilitator_ids.choices)))}
+
+    def fill_from(self, clause) -> None:
+        self.process(obj=clause)
+        self.facilitator_ids.data = [u.id for u in clause.facilitators]
+
+    def to_data(self, needs_review: bool = False) -> ClauseData:
+        return ClauseData(
+            kind=self.kind.data,
+            hours_method=self.hours_method.data,
+            planned_hours=self.planned_hours.data,
+            labour_share=self.labour_share.data,
+            insertion_rate=self.insertion_rate.data,
+            hourly_cost=self.hourly_cost.data,
+            euros_per_hour=self.euros_per_hour.data,
+            award_weight_percent=self.award_weight_percent.data,
+            reserved_article=self.reserved_article.data or None,
+            notes=(self.notes.data or "").strip(),
+            facilitator_ids=list(self.facilitator_ids.data or []),
+            needs_review=needs_review,
+        )
