@@ -40,9 +40,9 @@ def resolve_employer(siret) -> Company:
         siret = siret[:-2]  # a spreadsheet turned the SIRET into a number
     if not siret:
         raise ServiceError(_("SIRET de l'employeur manquant."))
-    if not is_valid_siret(siret):
-        raise ServiceError(_("SIRET de l'employeur invalide : %(siret)s.", siret=siret))
     company = find_company(siret)
+    if company is None and not is_valid_siret(siret):
+        raise ServiceError(_("SIRET de l'employeur invalide : %(siret)s.", siret=siret))
     if company is None:
         raise ServiceError(
             _(
@@ -110,8 +110,8 @@ def resolve_clause(reference, buyer_siret, actor=None) -> Clause:
     buyer_siret = str(buyer_siret or "").strip()
     if not reference:
         raise ServiceError(_("Référence du marché manquante."))
-    if not is_valid_siret(buyer_siret):
-        raise ServiceError(_("SIRET de l'acheteur invalide : %(siret)s.", siret=buyer_siret or "—"))
+    if not buyer_siret:
+        raise ServiceError(_("SIRET de l'acheteur manquant."))
     contract = db.session.scalar(
         select(Contract)
         .join(Buyer)
