@@ -8,7 +8,9 @@ from app.hours.services import HourLine
 from tests import factories
 
 
-def clause_for(facilitator=None, *, notified_on=date(2025, 3, 1), duration_months=24, planned="500", **contract):
+def clause_for(
+    facilitator=None, *, notified_on=date(2025, 3, 1), duration_months=24, planned="500", **contract
+):
     contract = factories.ContractFactory(notified_on=notified_on, duration_months=duration_months, **contract)
     return factories.ClauseFactory(
         contract=contract,
@@ -21,7 +23,9 @@ def employer(kind=StructureKind.ORDINARY, **kwargs):
     return factories.CompanyFactory(kind=kind, **kwargs)
 
 
-def line(participant, clause, company, hours="35", month=date(2025, 4, 1), modality="direct_hire", number=None):
+def line(
+    participant, clause, company, hours="35", month=date(2025, 4, 1), modality="direct_hire", number=None
+):
     return HourLine(
         participant=participant,
         clause=clause,

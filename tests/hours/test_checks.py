@@ -46,7 +46,9 @@ def test_grid_saves_several_rows_in_one_go(db, facilitator, setting):
     db.session.commit()
     assert len(entries) == 2
     assert sorted(e.hours for e in db.session.scalars(select(HourEntry))) == [Decimal("20.5"), Decimal("35")]
-    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.object_type == "HourEntry")) == 2
+    assert (
+        db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.object_type == "HourEntry")) == 2
+    )
 
 
 def test_grid_with_one_bad_row_writes_none_and_names_the_row(db, facilitator, setting):
@@ -74,13 +76,21 @@ def test_monthly_cap_counts_every_entry_on_every_clause(db, facilitator, setting
     other_clause = clause_for(facilitator)
     third_clause = clause_for(facilitator)
     anna, company = setting["anna"], setting["company"]
-    factories.HourEntryFactory(participant=anna, clause=setting["clause"], employer=company, hours=Decimal("120"))
+    factories.HourEntryFactory(
+        participant=anna, clause=setting["clause"], employer=company, hours=Decimal("120")
+    )
     factories.HourEntryFactory(participant=anna, clause=other_clause, employer=company, hours=Decimal("60"))
     factories.HourEntryFactory(
-        participant=anna, clause=other_clause, employer=employer(StructureKind.ETTI), modality="temp_work", hours=10
+        participant=anna,
+        clause=other_clause,
+        employer=employer(StructureKind.ETTI),
+        modality="temp_work",
+        hours=10,
     )
     # Another month does not count.
-    factories.HourEntryFactory(participant=anna, clause=third_clause, employer=company, month=date(2025, 5, 1))
+    factories.HourEntryFactory(
+        participant=anna, clause=third_clause, employer=company, month=date(2025, 5, 1)
+    )
 
     with pytest.raises(HoursRejected) as caught:
         log_hours(facilitator, [line(anna, third_clause, company, "10.5")])
@@ -153,7 +163,9 @@ def test_contract_without_notification_date_is_refused(db, facilitator, setting)
 
 def test_employer_kind_must_fit_the_modality(db, facilitator, setting):
     with pytest.raises(HoursRejected) as caught:
-        log_hours(facilitator, [line(setting["anna"], setting["clause"], setting["company"], modality="temp_work")])
+        log_hours(
+            facilitator, [line(setting["anna"], setting["clause"], setting["company"], modality="temp_work")]
+        )
     db.session.rollback()
     message = str(caught.value)
     assert "ne peut pas employer de bénéficiaire en « Intérim »" in message
@@ -205,12 +217,17 @@ def test_facilitator_cannot_log_on_a_clause_they_do_not_follow(db, facilitator, 
 
 def test_update_does_not_count_the_entry_twice_against_the_cap(db, facilitator, setting):
     entry = factories.HourEntryFactory(
-        participant=setting["anna"], clause=setting["clause"], employer=setting["company"], hours=Decimal("190")
+        participant=setting["anna"],
+        clause=setting["clause"],
+        employer=setting["company"],
+        hours=Decimal("190"),
     )
     update_hour_entry(
         facilitator,
         entry,
-        EntryChanges(employer=setting["company"], modality="direct_hire", month=date(2025, 4, 1), hours=Decimal("200")),
+        EntryChanges(
+            employer=setting["company"], modality="direct_hire", month=date(2025, 4, 1), hours=Decimal("200")
+        ),
     )
     db.session.commit()
     assert db.session.scalar(select(HourEntry.hours)) == Decimal("200")
@@ -218,7 +235,12 @@ def test_update_does_not_count_the_entry_twice_against_the_cap(db, facilitator, 
         update_hour_entry(
             facilitator,
             entry,
-            EntryChanges(employer=setting["company"], modality="direct_hire", month=date(2025, 4, 1), hours=Decimal("201")),
+            EntryChanges(
+                employer=setting["company"],
+                modality="direct_hire",
+                month=date(2025, 4, 1),
+                hours=Decimal("201"),
+            ),
         )
     db.session.rollback()
     assert db.session.scalar(select(HourEntry.hours)) == Decimal("200")
@@ -227,7 +249,9 @@ def test_update_does_not_count_the_entry_twice_against_the_cap(db, facilitator, 
 
 
 def test_delete_is_audited(db, facilitator, setting):
-    entry = factories.HourEntryFactory(participant=setting["anna"], clause=setting["clause"], employer=setting["company"])
+    entry = factories.HourEntryFactory(
+        participant=setting["anna"], clause=setting["clause"], employer=setting["company"]
+    )
     delete_hour_entry(facilitator, entry)
     db.session.commit()
     assert entry_count(db) == 0

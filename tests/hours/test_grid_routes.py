@@ -35,7 +35,9 @@ def test_facilitator_is_refused_on_a_clause_not_assigned_to_them(db, client, fac
     anna, company = factories.ParticipantFactory(), employer()
     login(client, facilitator)
     assert client.get(grid_url(clause)).status_code == 403
-    response = client.post(grid_url(clause), data=grid_form((anna.code, company.identifier, "direct_hire", "35")))
+    response = client.post(
+        grid_url(clause), data=grid_form((anna.code, company.identifier, "direct_hire", "35"))
+    )
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(HourEntry.id))) == 0
 
@@ -57,7 +59,9 @@ def test_officers_and_readers_cannot_open_the_grid(db, client, officer, reader):
 def test_admin_logs_hours_on_any_clause(db, as_admin):
     clause = clause_for(None)
     anna, company = factories.ParticipantFactory(), employer()
-    response = as_admin.post(grid_url(clause), data=grid_form((anna.code, company.identifier, "direct_hire", "35")))
+    response = as_admin.post(
+        grid_url(clause), data=grid_form((anna.code, company.identifier, "direct_hire", "35"))
+    )
     assert response.status_code == 302
     assert db.session.scalar(select(HourEntry.hours)) == Decimal("35")
 
