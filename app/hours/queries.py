@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Date,
+    Numeric,
     Select,
     and_,
     case,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 
 from app.contracts.models import Clause, Contract
 from app.core.dates import add_months, today_paris
-from app.core.db import Hours, Percent
+from app.core.db import Hours
 from app.core.figures import ZERO, share
 from app.extensions import db
 from app.hours.models import HourEntry
@@ -56,6 +57,9 @@ def realized_hours(clause_id: int) -> Decimal:
 
 
 # --- Follow-up: planned versus realized versus expected by now ---------------------------------------
+
+
+RATE = Numeric(12, 1)  # a rate in percent, one decimal; realized hours may exceed the plan many times
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def clause_followup_select(today: date | None = None, scope: Select | None = Non
             Contract.duration_months,
             type_coerce(planned, Hours).label("planned_hours"),
             type_coerce(realized_hours_col, Hours).label("realized_hours"),
-            type_coerce(rate, Percent).label("rate"),
+            type_coerce(rate, RATE).label("rate"),
             type_coerce(expected, Hours).label("expected_hours"),
             type_coerce(expected - realized_hours_col, Hours).label("gap"),
         )

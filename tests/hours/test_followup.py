@@ -132,7 +132,7 @@ def test_officer_sees_every_clause_and_exports_the_follow_up(fixture, as_officer
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Acheteur", "Marché", "Objet"]
     b = next(r for r in rows if r[1] == "B")
-    assert b[6:9] == ["300,00", "280,00", "93,30"]
+    assert b[6:9] == ["300,00", "280,00", "93,3"]
 
 
 def test_grid_page_is_refused_for_a_clause_of_another_facilitator(fixture, as_facilitator):
