@@ -85,6 +85,14 @@ def _months(clause: Clause) -> list[date]:
     return months
 
 
+def _display_name(participant: Participant) -> str:
+    """Name shown to the facilitator beside the code (the grid is for facilitators and admins only)."""
+    identity = participant.identity
+    if identity is None:
+        return ""
+    return f"{identity.first_name} {identity.last_name}".strip()
+
+
 def grid_context(clause: Clause, month: date, submitted: list[GridRow] | None = None, errors=None) -> dict:
     existing = queries.month_entries(clause.id, month)
     rows = submitted if submitted is not None else _suggested_rows(clause, month, existing)
@@ -95,6 +103,7 @@ def grid_context(clause: Clause, month: date, submitted: list[GridRow] | None = 
         queries.clause_followup_select(scope=select(Clause.id).where(Clause.id == clause.id))
     )
     participants = db.session.scalars(select(Participant).order_by(Participant.code)).all()
+    employers = _employers(clause)
     codes = {r.participant_code.upper() for r in rows if r.participant_code} | {
         e.participant.code for e in existing
     }
@@ -111,8 +120,10 @@ def grid_context(clause: Clause, month: date, submitted: list[GridRow] | None = 
         "row_errors": row_errors,
         "followup": followup[0] if followup else None,
         "participants": participants,
-        "employers": _employers(clause),
+        "employers": employers,
         "cap": max_hours_per_month(),
+        "participant_names": {p.code: _display_name(p) for p in participants},
+        "employer_names": {c.identifier: c.name for c in employers},
         "participant_month_totals": {code_of[pid]: total for pid, total in month_totals.items()},
         "previous_month": add_months(month, -1),
         "next_month": add_months(month, 1),

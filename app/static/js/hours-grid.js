@@ -33,7 +33,7 @@
         field.classList.remove("is-invalid");
         if (field.tagName === "SELECT") { field.selectedIndex = field.dataset.col === "modality" ? 0 : 0; } else { field.value = ""; }
       });
-      clone.querySelectorAll(".participant-hint").forEach(function (hint) { hint.textContent = ""; });
+      clone.querySelectorAll(".field-hint").forEach(function (hint) { hint.textContent = ""; });
       body.appendChild(clone);
     }
     countField.value = rows().length;
@@ -56,7 +56,25 @@
       event.preventDefault(); move(field, event.key === "ArrowDown" ? 1 : -1);
     }
   });
-  table.addEventListener("input", function (event) { if (event.target.dataset.col === "hours") { updateTotal(); } });
+  function optionLabel(listId, value) {
+    var list = document.getElementById(listId);
+    if (!list || !value) { return ""; }
+    var wanted = value.trim().toUpperCase();
+    var options = list.options;
+    for (var i = 0; i < options.length; i++) {
+      if (options[i].value.toUpperCase() === wanted) { return options[i].textContent; }
+    }
+    return "";
+  }
+  table.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field.dataset.col === "hours") { updateTotal(); return; }
+    if (field.dataset.col === "participant" || field.dataset.col === "employer") {
+      var hint = field.parentNode.querySelector("[data-hint-for=" + field.dataset.col + "]");
+      var listId = field.dataset.col === "participant" ? "participant-codes" : "employer-sirets";
+      if (hint) { hint.textContent = optionLabel(listId, field.value); }
+    }
+  });
   var addButton = document.getElementById("add-rows");
   if (addButton) { addButton.addEventListener("click", function () { addRows(5); }); }
   var monthSelect = document.getElementById("mois");
