@@ -31,7 +31,7 @@
         field.name = field.name.replace(/rows-\d+-/, "rows-" + index + "-");
         field.id = field.id.replace(/rows-\d+-/, "rows-" + index + "-");
         field.classList.remove("is-invalid");
-        if (field.tagName === "SELECT") { field.selectedIndex = field.dataset.col === "modality" ? 0 : 0; } else { field.value = ""; }
+        if (field.tagName === "SELECT") { field.selectedIndex = 0; } else { field.value = ""; }
       });
       clone.querySelectorAll(".field-hint").forEach(function (hint) { hint.textContent = ""; });
       body.appendChild(clone);
