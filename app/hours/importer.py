@@ -144,7 +144,7 @@ def plan_import(actor, filename: str, data: bytes) -> ImportPlan:
         if not problems:
             plan.lines.append(HourLine(line=number, **found))
     if plan.lines:
-        plan.errors.extend(check_lines(actor, plan.lines))
+        plan.errors.extend(check_lines(actor, plan.lines, can_merge=False))
         plan.errors.sort(key=lambda e: e.line or 0)
     return plan
 

@@ -40,7 +40,7 @@ def home_context(user) -> dict:
             ),
             "year": year,
             "behind": behind_schedule(my_clauses, limit=5),
-            "outcomes_due": outcomes_due_count(),
+            "outcomes_due": outcomes_due_count(scope=my_clauses),
         }
     if user.role == Role.OFFICER:
         return {

@@ -44,10 +44,11 @@ def last_months_subquery():
     )
 
 
-def outcomes_due_select(today: date | None = None) -> Select:
+def outcomes_due_select(today: date | None = None, scope: Select | None = None) -> Select:
     """Participants whose last hours are 6 months old or more, with no outcome observed since then.
 
-    An outcome counts when observed after the month of the last hours.
+    An outcome counts when observed after the month of the last hours. ``scope`` (clause ids) keeps the
+    participants who worked on those clauses: a facilitator's own.
     """
     threshold = add_months(today or today_paris(), -OUTCOME_DELAY_MONTHS)
     last = last_months_subquery()
@@ -55,16 +56,22 @@ def outcomes_due_select(today: date | None = None) -> Select:
         Outcome.participant_id == last.c.participant_id,
         Outcome.observed_on >= sql_add_months(last.c.last_month, 1),
     )
-    return (
+    statement = (
         select(Participant, last.c.last_month)
         .join(last, last.c.participant_id == Participant.id)
         .where(last.c.last_month <= threshold, ~outcome_since)
         .order_by(last.c.last_month, Participant.code)
     )
+    if scope is not None:
+        statement = statement.where(
+            exists().where(HourEntry.participant_id == Participant.id, HourEntry.clause_id.in_(scope))
+        )
+    return statement
 
 
-def outcomes_due_count(today: date | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(outcomes_due_select(today).subquery())) or 0
+def outcomes_due_count(today: date | None = None, scope: Select | None = None) -> int:
+    statement = outcomes_due_select(today, scope).subquery()
+    return db.session.scalar(select(func.count()).select_from(statement)) or 0
 
 
 def last_outcome(participant_id: int) -> Outcome | None:

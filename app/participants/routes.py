@@ -14,12 +14,18 @@ from app.core.figures import fte
 from app.core.pagination import paginate
 from app.extensions import db
 from app.hours import queries as hour_queries
+from app.hours.access import loggable_clause_ids
 from app.hours.exports import csv_response, xlsx_response
 from app.hours.paging import paginate_rows
 from app.participants import bp, queries, services
 from app.participants.forms import EraseForm, OutcomeForm, ParticipantForm, RetentionForm
 from app.participants.models import Outcome, Participant
 from app.referential.communes import commune_name
+
+
+def _facilitator_scope():
+    """A facilitator's due outcomes are those of people who worked on their clauses; admins see all."""
+    return loggable_clause_ids(current_user)
 
 
 def _participant(participant_id: int) -> Participant:
@@ -99,7 +105,7 @@ def index():
         search=search,
         criterion=criterion,
         gender=gender,
-        due_count=queries.outcomes_due_count(),
+        due_count=queries.outcomes_due_count(scope=_facilitator_scope()),
     )
 
 
@@ -212,7 +218,7 @@ def delete_outcome(outcome_id: int):
 def outcomes_due():
     return render_template(
         "participants/outcomes_due.html",
-        page=paginate_rows(queries.outcomes_due_select()),
+        page=paginate_rows(queries.outcomes_due_select(scope=_facilitator_scope())),
         outcome_form=OutcomeForm(data={"observed_on": today_paris()}),
     )
 

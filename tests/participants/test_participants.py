@@ -14,6 +14,7 @@ from app.participants.models import Participant
 from app.participants.queries import outcomes_due_select
 from tests import factories
 from tests.conftest import login
+from tests.hours.helpers import clause_for
 
 
 def data(**changes) -> services.ParticipantData:
@@ -122,9 +123,16 @@ def test_outcomes_are_due_six_months_after_the_last_hours(db, facilitator):
     ]
 
 
-def test_outcome_is_recorded_from_the_due_list_and_audited(db, as_facilitator):
+def test_outcome_is_recorded_from_the_due_list_and_audited(db, as_facilitator, facilitator):
     participant = factories.ParticipantFactory()
-    factories.HourEntryFactory(participant=participant, month=date(2025, 3, 1))
+    factories.HourEntryFactory(
+        participant=participant, clause=clause_for(facilitator), month=date(2025, 3, 1)
+    )
+    elsewhere = factories.ParticipantFactory()  # worked only on clauses other facilitators follow
+    factories.HourEntryFactory(participant=elsewhere, month=date(2025, 3, 1))
+    assert f">{elsewhere.code}</a>" not in as_facilitator.get("/participants/sorties-a-renseigner").get_data(
+        as_text=True
+    )
     assert participant.code in as_facilitator.get("/participants/sorties-a-renseigner").get_data(as_text=True)
     response = as_facilitator.post(
         f"/participants/{participant.id}/sorties",
