@@ -3,6 +3,7 @@
 import json
 import re
 import secrets
+import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -25,6 +26,7 @@ from app.hours.importer import (
 )
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 def _upload_dir() -> Path:
@@ -34,9 +36,13 @@ def _upload_dir() -> Path:
 
 
 def _store(filename: str, data: bytes) -> str:
-    """Keep the checked file server-side under a random token until the user confirms."""
+    """Keep the checked file server-side under a random token until the user confirms (a day at most)."""
     token = secrets.token_urlsafe(24)
     directory = _upload_dir()
+    stale = time.time() - STALE_AFTER_SECONDS
+    for old in directory.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     (directory / f"{token}.bin").write_bytes(data)
     (directory / f"{token}.json").write_text(json.dumps({"user_id": current_user.id, "filename": filename}))
     return token
