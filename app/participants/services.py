@@ -6,7 +6,7 @@ log keeps nothing a purge would have to erase.
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -249,7 +249,7 @@ def purge_cutoff(today: date | None = None) -> date:
 def identities_to_purge(today: date | None = None):
     """Participants whose last activity (hours, outcome, record change) is older than the retention."""
     cutoff = purge_cutoff(today)
-    cutoff_moment = datetime(cutoff.year, cutoff.month, cutoff.day)
+    cutoff_moment = datetime(cutoff.year, cutoff.month, cutoff.day, tzinfo=UTC)
     recent_hours = exists().where(
         HourEntry.participant_id == Participant.id, HourEntry.month >= first_of_month(cutoff)
     )
