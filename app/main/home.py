@@ -8,6 +8,8 @@ from app.core.dates import today_paris
 from app.core.enums import Role
 from app.extensions import db
 from app.hours.models import HourEntry
+from app.hours.queries import behind_schedule
+from app.participants.queries import outcomes_due_count
 from app.reports.models import ReportVersion
 
 
@@ -37,6 +39,8 @@ def home_context(user) -> dict:
                 )
             ),
             "year": year,
+            "behind": behind_schedule(my_clauses, limit=5),
+            "outcomes_due": outcomes_due_count(scope=my_clauses),
         }
     if user.role == Role.OFFICER:
         return {

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired
+from wtforms.widgets import TextInput
+
+from app.core.enums import ContractType, Modality
+from app.core.forms import BaseForm, FrenchDecimalField
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("Fichier (CSV ou XLSX)"),
+        validators=[
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(["csv", "xlsx", "txt"], _l("Formats acceptés : CSV (UTF-8) ou XLSX.")),
+        ],
+    )
+    submit = SubmitField(_l("Vérifier le fichier"))
+
+
+class EntryForm(BaseForm):
+    participant_code = StringField(_l("Bénéficiaire (code)"), validators=[InputRequired()])
+    employer_siret = StringField(_l("Employeur (SIRET)"), validators=[InputRequired()])
+    modality = SelectField(_l("Modalité"), choices=Modality.choices())
+    month = StringField(_l("Mois (AAAA-MM)"), validators=[InputRequired()])
+    hours = FrenchDecimalField(
+        _l("Heures"),
+        validators=[InputRequired(_l("Indiquez le nombre d'heures."))],
+        widget=TextInput(),
+        render_kw={"inputmode": "decimal"},
+    )
+    contract_type = SelectField(_l("Type de contrat"), choices=[("", "—")] + ContractType.choices())
+    submit = SubmitField(_l("Enregistrer"))

@@ -1,0 +1,192 @@
+"""Spreadsheet import of hour entries (CSV with ; or , in UTF-8, or XLSX): plan first, write all or nothing."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from app.core.errors import ServiceError
+from app.hours.resolve import (
+    resolve_clause,
+    resolve_employer,
+    resolve_hours,
+    resolve_modality,
+    resolve_month,
+    resolve_participant,
+    simplify,
+)
+from app.hours.services import HourLine, LineError, check_lines, log_hours
+
+# (column, what it holds): the documented layout of the file, shown on the import page and in the template.
+COLUMNS = (
+    (
+        "reference_marche",
+        "Référence du marché chez l'acheteur (identifiant DECP « id »), par exemple 2025-M0012",
+    ),
+    ("siret_acheteur", "SIRET de l'acheteur (14 chiffres)"),
+    ("code_participant", "Code pseudonyme du bénéficiaire attribué par Levier, par exemple P-7KQ2M9XD"),
+    ("siret_employeur", "SIRET de la structure employeuse, déjà enregistrée dans le référentiel"),
+    ("modalite", "direct_hire, temp_work, secondment, subcontracting ou training (ou leur libellé français)"),
+    ("mois", "Mois des heures au format AAAA-MM, par exemple 2026-03"),
+    ("heures", "Nombre d'heures réalisées dans le mois, strictement positif (virgule ou point décimal)"),
+)
+COLUMN_NAMES = tuple(name for name, _description in COLUMNS)
+MAX_LINES = 20000
+
+
+class ImportFileError(ServiceError):
+    """The file itself cannot be read (format, encoding, columns)."""
+
+
+@dataclass
+class ImportPlan:
+    lines: list[HourLine] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and bool(self.lines)
+
+
+def _is_xlsx(filename: str, data: bytes) -> bool:
+    return filename.lower().endswith(".xlsx") or (
+        data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
+    )
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »).")
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise ImportFileError(_("Le fichier XLSX est illisible ou endommagé.")) from None
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
+    """``(line number, {column: value})`` for every non-empty data row; line 1 is the header."""
+    if not data:
+        raise ImportFileError(_("Le fichier est vide."))
+    rows = _xlsx_rows(data) if _is_xlsx(filename, data) else _csv_rows(data)
+    if not rows:
+        raise ImportFileError(_("Le fichier est vide."))
+    header = [simplify(h) for h in rows[0]]
+    missing = [name for name in COLUMN_NAMES if name not in header]
+    if missing:
+        raise ImportFileError(
+            _(
+                "Colonnes manquantes : %(missing)s. La première ligne doit contenir : %(expected)s.",
+                missing=", ".join(missing),
+                expected=", ".join(COLUMN_NAMES),
+            )
+        )
+    if len(rows) - 1 > MAX_LINES:
+        raise ImportFileError(_("Fichier trop long : %(n)s lignes au plus.", n=MAX_LINES))
+    positions = {name: header.index(name) for name in COLUMN_NAMES}
+    table = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {name: (row[i] if i < len(row) else None) for name, i in positions.items()}
+        if all(v is None or str(v).strip() == "" for v in values.values()):
+            continue
+        table.append((number, values))
+    return table
+
+
+def plan_import(actor, filename: str, data: bytes) -> ImportPlan:
+    """What the file would create, and every error with its line number; writes nothing."""
+    plan = ImportPlan()
+    table = read_table(filename, data)
+    plan.row_count = len(table)
+    if not table:
+        plan.errors.append(LineError(None, _("Le fichier ne contient aucune ligne de données.")))
+        return plan
+    clauses: dict[tuple, object] = {}
+    for number, values in table:
+        found, problems = {}, []
+        key = (str(values["reference_marche"] or "").strip(), str(values["siret_acheteur"] or "").strip())
+        try:
+            if key not in clauses:
+                clauses[key] = resolve_clause(*key, actor=actor)
+            found["clause"] = clauses[key]
+        except ServiceError as error:
+            problems.append(error.message)
+        for name, resolver, column in (
+            ("participant", resolve_participant, "code_participant"),
+            ("employer", resolve_employer, "siret_employeur"),
+            ("modality", resolve_modality, "modalite"),
+            ("month", resolve_month, "mois"),
+            ("hours", resolve_hours, "heures"),
+        ):
+            try:
+                found[name] = resolver(values[column])
+            except ServiceError as error:
+                problems.append(error.message)
+        plan.errors.extend(LineError(number, message) for message in problems)
+        if not problems:
+            plan.lines.append(HourLine(line=number, **found))
+    if plan.lines:
+        plan.errors.extend(check_lines(actor, plan.lines, can_merge=False))
+        plan.errors.sort(key=lambda e: e.line or 0)
+    return plan
+
+
+def apply_import(actor, filename: str, data: bytes):
+    """Re-validate the whole file and write it in the caller's transaction, or raise without writing."""
+    plan = plan_import(actor, filename, data)
+    if not plan.is_valid:
+        return plan, []
+    return plan, log_hours(actor, plan.lines)
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(COLUMN_NAMES)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Heures"
+    sheet.append(list(COLUMN_NAMES))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (18, 17, 18, 17, 16, 10, 9), strict=True):
+        sheet.column_dimensions[column].width = width
+        # Text columns: keep SIRET and month as typed (no scientific notation, no date conversion).
+        if column in "ABCDF":
+            for row in range(2, 1002):
+                sheet[f"{column}{row}"].number_format = "@"
+    help_sheet = workbook.create_sheet("Aide")
+    help_sheet.append(["Colonne", "Contenu"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for name, description in COLUMNS:
+        help_sheet.append([name, description])
+    help_sheet.column_dimensions["A"].width = 20
+    help_sheet.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

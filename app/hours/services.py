@@ -1,0 +1,198 @@
+"""Insertion hours: the only way they change. All or nothing, every change audited; callers commit."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app.auth.models import User
+from app.contracts.models import Clause
+from app.core import audit
+from app.core.errors import ServiceError
+from app.core.formatting import hours as fmt_hours
+from app.core.formatting import month_fr
+from app.extensions import db
+from app.hours.access import can_log_hours
+from app.hours.checks import (  # noqa: F401  (re-exported: the service API)
+    HourLine,
+    HoursRejected,
+    LineError,
+    check_lines,
+    contract_period_error,
+    existing_entries,
+    max_hours_per_month,
+)
+from app.hours.models import HourEntry
+from app.participants.models import Participant
+from app.referential.models import Company
+
+
+def entry_snapshot(entry: HourEntry) -> dict[str, Any]:
+    return {
+        "participant": entry.participant.code if entry.participant else entry.participant_id,
+        "clause_id": entry.clause_id,
+        "employer_id": entry.employer_id,
+        "modality": entry.modality,
+        "month": entry.month,
+        "hours": entry.hours,
+        "contract_type": entry.contract_type,
+    }
+
+
+def _summary(entry: HourEntry) -> str:
+    return (
+        f"Heures {entry.participant.code}, marché {entry.clause.contract.reference}, "
+        f"{month_fr(entry.month)} : {fmt_hours(entry.hours)}"
+    )
+
+
+def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[HourEntry]:
+    """Write every line or none; with ``merge``, an exact duplicate adds its hours to the existing entry."""
+    if not lines:
+        raise ServiceError(_("Aucune heure à enregistrer : renseignez au moins une ligne."))
+    errors = check_lines(actor, lines, merge=merge)
+    if errors:
+        raise HoursRejected(errors)
+    existing = existing_entries(lines, None)
+    written: list[HourEntry] = []
+    for line in lines:
+        entry = existing.get(line.key)
+        if entry is not None:
+            before = entry_snapshot(entry)
+            entry.hours = entry.hours + line.hours
+            db.session.flush()
+            audit.record(
+                actor,
+                "merge",
+                entry,
+                summary=_summary(entry),
+                changes=audit.diff(before, entry_snapshot(entry)),
+            )
+        else:
+            entry = HourEntry(
+                participant=line.participant,
+                clause=line.clause,
+                employer=line.employer,
+                modality=line.modality,
+                month=line.month,
+                hours=line.hours,
+                contract_type=line.contract_type or None,
+                created_by_id=getattr(actor, "id", None),
+            )
+            db.session.add(entry)
+            db.session.flush()
+            existing[line.key] = entry
+            audit.record(
+                actor, "create", entry, summary=_summary(entry), changes=audit.diff({}, entry_snapshot(entry))
+            )
+        if entry not in written:
+            written.append(entry)
+    return written
+
+
+@dataclass
+class EntryChanges:
+    employer: Company
+    modality: str
+    month: date
+    hours: Decimal
+    contract_type: str | None = None
+    participant: Participant | None = None
+
+
+def update_hour_entry(actor, entry: HourEntry, changes: EntryChanges) -> HourEntry:
+    """Apply the changes after the same checks as a new entry; the entry itself is not counted twice."""
+    line = HourLine(
+        participant=changes.participant or entry.participant,
+        clause=entry.clause,
+        employer=changes.employer,
+        modality=changes.modality,
+        month=changes.month,
+        hours=changes.hours,
+        contract_type=changes.contract_type,
+    )
+    errors = check_lines(actor, [line], replacing=entry)
+    for error in errors:
+        if error.is_duplicate:
+            error.message = _(
+                "Une autre saisie porte déjà ces mêmes bénéficiaire, employeur, modalité et mois : modifiez-la plutôt."
+            )
+    if errors:
+        raise HoursRejected(errors)
+    before = entry_snapshot(entry)
+    entry.participant = line.participant
+    entry.employer = line.employer
+    entry.modality = line.modality
+    entry.month = line.month
+    entry.hours = line.hours
+    entry.contract_type = line.contract_type or None
+    db.session.flush()
+    diff = audit.diff(before, entry_snapshot(entry))
+    if diff:
+        audit.record(actor, "update", entry, summary=_summary(entry), changes=diff)
+    return entry
+
+
+def delete_hour_entry(actor, entry: HourEntry) -> None:
+    if isinstance(actor, User) and not can_log_hours(actor, entry.clause):
+        raise ServiceError(_("Vous ne suivez pas cette clause : suppression refusée."))
+    audit.record(
+        actor, "delete", entry, summary=_summary(entry), changes=audit.diff(entry_snapshot(entry), {})
+    )
+    db.session.delete(entry)
+    db.session.flush()
+
+
+@dataclass
+class GridRow:
+    """One row of the monthly grid, as typed."""
+
+    line: int
+    participant_code: str = ""
+    employer_siret: str = ""
+    modality: str = ""
+    hours: str = ""
+    contract_type: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.hours.strip()
+
+
+def save_month_grid(actor, clause: Clause, month: date, rows: list[GridRow], *, merge: bool = False):
+    """Save a month of one clause: every filled row or none (rows without hours are skipped)."""
+    from app.hours.resolve import resolve_employer, resolve_hours, resolve_modality, resolve_participant
+
+    lines: list[HourLine] = []
+    errors: list[LineError] = []
+    for row in rows:
+        if row.is_blank:
+            continue
+        found: dict[str, Any] = {}
+        for key, resolver, value in (
+            ("participant", resolve_participant, row.participant_code),
+            ("employer", resolve_employer, row.employer_siret),
+            ("modality", resolve_modality, row.modality),
+            ("hours", resolve_hours, row.hours),
+        ):
+            try:
+                found[key] = resolver(value)
+            except ServiceError as error:
+                errors.append(LineError(row.line, error.message))
+        if len(found) == 4:
+            lines.append(
+                HourLine(
+                    clause=clause,
+                    month=month,
+                    contract_type=row.contract_type or None,
+                    line=row.line,
+                    **found,
+                )
+            )
+    if errors:
+        errors.extend(check_lines(actor, lines, merge=merge) if lines else [])
+        raise HoursRejected(errors)
+    return log_hours(actor, lines, merge=merge)
