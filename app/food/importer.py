@@ -1,0 +1,387 @@
+"""Import of purchase lines from CSV/XLSX: Levier's own columns or, unchanged, the ma-cantine purchase file.
+
+Same behaviour as every import in Levier: the whole file is checked first (errors numbered by line, line 1
+being the header), a preview is shown, and confirming writes every line or none.
+ma-cantine format: ``app/data/schema_import_achats_macantine.json`` (table schema "import-achats-siret").
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core import audit
+from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
+from app.core.errors import ServiceError
+from app.core.forms import is_valid_siret, normalize_siret
+from app.extensions import db
+from app.food import services
+from app.food.models import CateringSite
+from app.food.services import PurchaseData
+from app.food.tabular import read_rows, text_of
+
+LEVIER = "levier"
+MA_CANTINE = "ma-cantine"
+FORMAT_LABELS = {LEVIER: "Levier", MA_CANTINE: "ma-cantine (EGalim)"}
+
+# Levier's documented columns, in the order of the downloadable template.
+LEVIER_COLUMNS = (
+    ("date", "Date d'achat, jj/mm/aaaa (ou aaaa-mm-jj)", "12/05/2025"),
+    ("site", "SIRET ou nom exact du site de restauration", "Restaurant administratif"),
+    ("fournisseur", "Nom du fournisseur (créé s'il est inconnu)", "Ferme du Ternois"),
+    ("siret_fournisseur", "SIRET du fournisseur (facultatif)", ""),
+    ("famille", "Famille de produits : " + ", ".join(FoodFamily.codes()), "FRUITS_ET_LEGUMES"),
+    ("description", "Description du produit", "Pommes de terre"),
+    ("montant_ht", "Montant en euros HT, virgule ou point décimal", "1234,56"),
+    (
+        "caracteristiques",
+        "Codes séparés par des virgules : " + ", ".join(FoodCharacteristic.codes()),
+        "BIO, CIRCUIT_COURT",
+    ),
+    ("origine", "FRANCE, EUROPE ou vide", "FRANCE"),
+)
+# ma-cantine's columns, in the schema's order (fields[].name).
+MA_CANTINE_COLUMNS = (
+    "siret",
+    "description",
+    "fournisseur",
+    "date",
+    "prix_ht",
+    "famille_produits",
+    "categories_egalim",
+    "origine",
+    "est_circuit_court",
+    "est_local",
+    "definition_local",
+    "definition_local_km",
+)
+MA_CANTINE_TRUE = {"OUI", "oui", "x"}  # trueValues of est_circuit_court / est_local
+MA_CANTINE_FALSE = {"non", "NON", ""}  # falseValues
+MA_CANTINE_LOCAL_DEFINITIONS = {"PAT", "COMMUNE", "DEPARTEMENT", "REGION", "KM"}
+MA_CANTINE_EGALIM = {str(code) for code in EGALIM_CHARACTERISTICS}
+
+
+@dataclass
+class ImportLine:
+    line: int
+    data: PurchaseData
+    site_name: str
+    supplier_name: str = ""
+    supplier_siret: str = ""
+    supplier_is_new: bool = False
+
+
+@dataclass
+class ImportResult:
+    format: str | None = None
+    lines: list[ImportLine] = field(default_factory=list)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and bool(self.lines)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.data.amount_excl_tax for line in self.lines), Decimal(0))
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, "")
+
+    @property
+    def new_suppliers(self) -> list[str]:
+        return sorted({line.supplier_name for line in self.lines if line.supplier_is_new})
+
+    def error_messages(self) -> list[str]:
+        return [
+            _("Ligne %(line)s : %(message)s", line=line, message=msg) if line else msg
+            for line, msg in self.errors
+        ]
+
+
+def _key(header) -> str:
+    text = unicodedata.normalize("NFKD", text_of(header).lower())
+    return "".join(c for c in text if not unicodedata.combining(c)).replace(" ", "_").replace("'", "_")
+
+
+def detect_format(header: list) -> str | None:
+    keys = {_key(cell) for cell in header}
+    if {"siret", "prix_ht", "famille_produits"} <= keys:
+        return MA_CANTINE
+    if {"site", "montant_ht", "famille", "date"} <= keys:
+        return LEVIER
+    return None
+
+
+def _is_headerless_ma_cantine(cells: list) -> bool:
+    """ma-cantine files may come without a header: 12 columns, a SIRET first."""
+    return len(cells) >= 9 and is_valid_siret(text_of(cells[0])) and _key(cells[4]) != "prix_ht"
+
+
+# --- Cell parsers (raise ValueError with a French message) ----------------------------------------
+
+
+def parse_amount(value) -> Decimal:
+    if value is None or text_of(value) == "":
+        raise ValueError(_("montant HT manquant."))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    else:
+        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                _("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value)
+            ) from None
+        if not amount.is_finite():
+            raise ValueError(_("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value))
+    if amount <= 0:
+        raise ValueError(_("le montant HT doit être strictement positif (%(value)s).", value=text_of(value)))
+    return amount
+
+
+def parse_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = text_of(value)
+    if not text:
+        raise ValueError(_("date d'achat manquante."))
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("date « %(value)s » invalide : jj/mm/aaaa ou aaaa-mm-jj attendu.", value=text))
+
+
+def parse_codes(value, allowed: set[str], column: str) -> list[str]:
+    """A comma-separated multi-value, items possibly padded with spaces (ma-cantine ``categories_egalim``)."""
+    codes = [item.strip().upper() for item in text_of(value).split(",") if item.strip()]
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise ValueError(
+            _("%(column)s : valeur inconnue « %(values)s ».", column=column, values=", ".join(unknown))
+        )
+    return list(dict.fromkeys(codes))
+
+
+def parse_enum(value, allowed, column: str, *, required: bool) -> str | None:
+    text = text_of(value).strip().upper()
+    if not text:
+        if required:
+            raise ValueError(_("%(column)s manquant.", column=column))
+        return None
+    if text not in set(allowed):
+        raise ValueError(
+            _("%(column)s : valeur inconnue « %(value)s ».", column=column, value=text_of(value))
+        )
+    return text
+
+
+def parse_flag(value, column: str) -> bool:
+    text = text_of(value)
+    if text in MA_CANTINE_TRUE:
+        return True
+    if text in MA_CANTINE_FALSE:
+        return False
+    raise ValueError(
+        _("%(column)s : « %(value)s » non reconnu (OUI, oui, x ou non).", column=column, value=text)
+    )
+
+
+def _siret_text(value) -> str:
+    text = text_of(value).replace(" ", "")
+    # A SIRET typed in a spreadsheet becomes a number and loses its leading zeros.
+    return text.zfill(14) if text.isdigit() and len(text) < 14 else text
+
+
+# --- Row readers ----------------------------------------------------------------------------------
+
+
+class _Sites:
+    """Catering sites by SIRET and by name, loaded once per import."""
+
+    def __init__(self):
+        sites = db.session.scalars(select(CateringSite)).all()
+        self.by_siret = {site.siret: site for site in sites if site.siret}
+        self.by_name = {site.name.strip().lower(): site for site in sites}
+
+    def find(self, text: str) -> CateringSite | None:
+        siret = _siret_text(text)
+        if siret in self.by_siret:
+            return self.by_siret[siret]
+        return self.by_name.get(text.strip().lower())
+
+
+def _read_levier(cells: dict, sites: _Sites) -> tuple[PurchaseData, CateringSite, str, str]:
+    site_text = text_of(cells.get("site"))
+    if not site_text:
+        raise ValueError(_("site manquant."))
+    site = sites.find(site_text)
+    if site is None:
+        raise ValueError(_("site « %(site)s » inconnu (SIRET ou nom exact attendu).", site=site_text))
+    data = PurchaseData(
+        site_id=site.id,
+        purchased_on=parse_date(cells.get("date")),
+        family=parse_enum(cells.get("famille"), FoodFamily.codes(), "famille", required=True),
+        description=text_of(cells.get("description")),
+        amount_excl_tax=parse_amount(cells.get("montant_ht")),
+        codes=parse_codes(cells.get("caracteristiques"), set(FoodCharacteristic.codes()), "caracteristiques"),
+        origin=parse_enum(cells.get("origine"), FoodOrigin.codes(), "origine", required=False),
+    )
+    return data, site, text_of(cells.get("fournisseur")), _siret_text(cells.get("siret_fournisseur"))
+
+
+def _read_ma_cantine(cells: dict, sites: _Sites) -> tuple[PurchaseData, CateringSite, str, str]:
+    siret = _siret_text(cells.get("siret"))
+    if not siret:
+        raise ValueError(_("siret de l'établissement manquant."))
+    site = sites.by_siret.get(siret)
+    if site is None:
+        raise ValueError(_("aucun site de restauration n'a le SIRET %(siret)s.", siret=siret))
+    codes = parse_codes(cells.get("categories_egalim"), MA_CANTINE_EGALIM, "categories_egalim")
+    origin = parse_enum(cells.get("origine"), FoodOrigin.codes(), "origine", required=False)
+    if parse_flag(cells.get("est_circuit_court"), "est_circuit_court"):
+        codes.append(FoodCharacteristic.CIRCUIT_COURT.value)
+    if parse_flag(cells.get("est_local"), "est_local"):
+        codes.append(FoodCharacteristic.LOCAL.value)
+    parse_enum(
+        cells.get("definition_local"), MA_CANTINE_LOCAL_DEFINITIONS, "definition_local", required=False
+    )
+    km = text_of(cells.get("definition_local_km"))
+    if km:
+        try:
+            if Decimal(km.replace(",", ".")) <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ValueError(
+                _("definition_local_km : « %(value)s » n'est pas une distance valide.", value=km)
+            ) from None
+    data = PurchaseData(
+        site_id=site.id,
+        purchased_on=parse_date(cells.get("date")),
+        family=parse_enum(
+            cells.get("famille_produits"), FoodFamily.codes(), "famille_produits", required=True
+        ),
+        description=text_of(cells.get("description")),
+        amount_excl_tax=parse_amount(cells.get("prix_ht")),
+        codes=codes,
+        origin=origin,
+    )
+    return data, site, text_of(cells.get("fournisseur")), ""
+
+
+# --- Parse, then apply ----------------------------------------------------------------------------
+
+
+def parse_import(filename: str, content: bytes) -> ImportResult:
+    """Read and check every line; nothing is written."""
+    result = ImportResult()
+    try:
+        rows = read_rows(filename, content)
+    except ServiceError as error:
+        result.errors.append((None, error.message))
+        return result
+    if not rows:
+        result.errors.append((None, _("Le fichier est vide.")))
+        return result
+    header_line, header = rows[0]
+    result.format = detect_format(header)
+    if result.format is None and _is_headerless_ma_cantine(header):
+        result.format, columns, data_rows = MA_CANTINE, list(MA_CANTINE_COLUMNS), rows
+    elif result.format is None:
+        expected = ", ".join(name for name, _label, _example in LEVIER_COLUMNS)
+        result.errors.append(
+            (
+                header_line,
+                _(
+                    "en-tête non reconnu. Colonnes attendues : %(levier)s (modèle Levier) ou celles du fichier "
+                    "d'achats ma-cantine (%(cantine)s).",
+                    levier=expected,
+                    cantine=", ".join(MA_CANTINE_COLUMNS),
+                ),
+            )
+        )
+        return result
+    else:
+        columns, data_rows = [_key(cell) for cell in header], rows[1:]
+    if not data_rows:
+        result.errors.append((None, _("Le fichier ne contient aucune ligne d'achat.")))
+        return result
+    reader = _read_ma_cantine if result.format == MA_CANTINE else _read_levier
+    sites = _Sites()
+    for line, cells in data_rows:
+        values = dict(zip(columns, list(cells) + [None] * (len(columns) - len(cells)), strict=False))
+        try:
+            data, site, supplier_name, supplier_siret = reader(values, sites)
+            if supplier_siret and not is_valid_siret(supplier_siret):
+                raise ValueError(_("SIRET du fournisseur « %(siret)s » invalide.", siret=supplier_siret))
+            services.clean_purchase(data)
+        except ValueError as error:  # ServiceError is a ValueError too
+            result.errors.append((line, str(error)))
+            continue
+        supplier = services.find_supplier(supplier_name, supplier_siret)
+        result.lines.append(
+            ImportLine(
+                line=line,
+                data=data,
+                site_name=site.name,
+                supplier_name=supplier.name if supplier else supplier_name,
+                supplier_siret=normalize_siret(supplier_siret) if supplier_siret else "",
+                supplier_is_new=supplier is None and bool(supplier_name or supplier_siret),
+            )
+        )
+    return result
+
+
+def apply_import(actor, result: ImportResult, *, source: str = "") -> int:
+    """Write every checked line in the current transaction; the caller commits, or rolls back on error."""
+    if not result.is_valid:
+        raise ServiceError(_("Le fichier contient des erreurs : rien n'a été importé."))
+    suffix = f" (import {source})" if source else " (import)"
+    for line in result.lines:
+        supplier = services.find_or_create_supplier(actor, line.supplier_name, line.supplier_siret or None)
+        data = replace(line.data, supplier_id=supplier.id if supplier else None)
+        try:
+            services.create_purchase(actor, data, summary_suffix=suffix)
+        except ServiceError as error:
+            raise ServiceError(
+                _("Ligne %(line)s : %(message)s", line=line.line, message=error.message)
+            ) from None
+    audit.record(
+        actor,
+        "import",
+        object_type="Purchase",
+        summary=f"Import de {len(result.lines)} achats, format {result.format_label}{suffix}",
+    )
+    db.session.flush()
+    return len(result.lines)
+
+
+def count_existing_duplicates(result: ImportResult) -> int:
+    """Lines already recorded (same site, date, description and amount): a file imported twice shows here."""
+    from app.food.models import Purchase
+
+    count = 0
+    for line in result.lines:
+        data = line.data
+        count += bool(
+            db.session.scalar(
+                select(func.count(Purchase.id)).where(
+                    Purchase.deleted_at.is_(None),
+                    Purchase.site_id == data.site_id,
+                    Purchase.purchased_on == data.purchased_on,
+                    Purchase.description == (data.description or "").strip(),
+                    Purchase.amount_excl_tax == data.amount_excl_tax,
+                )
+            )
+        )
+    return count
