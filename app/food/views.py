@@ -5,6 +5,7 @@ from flask import request
 from app.core.charts import share_bars, to_svg
 from app.core.dates import today_paris
 from app.core.enums import FoodFamily
+from app.core.figures import share
 from app.food.exports import indicator_rows
 from app.food.listing import buyer_objective, purchase_years
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodFigures, food_figures
@@ -47,9 +48,9 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
             ]
         )
     by_family = [
-        (family, figures.by_family[family.value])
+        (family, amounts, share(amounts.total, overall.total))
         for family in FoodFamily
-        if family.value in figures.by_family
+        if (amounts := figures.by_family.get(family.value)) is not None
     ]
     return {
         "year": year,
