@@ -46,7 +46,12 @@ def test_gaps_to_legal_targets_and_families(db):
     assert figures.egalim_gap == Decimal("20.00")
     assert figures.organic_gap == Decimal("15.00")
     meat = figures.by_family["VIANDES_VOLAILLES"]
-    assert (meat.total, meat.organic, meat.siqo, meat.other_egalim) == (Decimal(300), Decimal(100), Decimal(200), 0)
+    assert (meat.total, meat.organic, meat.siqo, meat.other_egalim) == (
+        Decimal(300),
+        Decimal(100),
+        Decimal(200),
+        0,
+    )
     fruit = figures.by_family["FRUITS_ET_LEGUMES"]
     assert (fruit.total, fruit.other_egalim, fruit.short_circuit, fruit.local) == (700, 300, 300, 400)
     assert set(figures.by_family) == {"VIANDES_VOLAILLES", "FRUITS_ET_LEGUMES", "AUTRES"}

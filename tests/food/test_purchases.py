@@ -141,11 +141,17 @@ def _three_purchases():
     site = factories.CateringSiteFactory(name="Self du Département")
     other = factories.CateringSiteFactory(name="Collège Pasteur")
     supplier = factories.SupplierFactory(name="Ferme Leclercq")
-    factories.PurchaseFactory(site=site, supplier=supplier, description="Poireaux bio", codes=["BIO"],
-                              amount_excl_tax=Decimal("10.50"))
+    factories.PurchaseFactory(
+        site=site,
+        supplier=supplier,
+        description="Poireaux bio",
+        codes=["BIO"],
+        amount_excl_tax=Decimal("10.50"),
+    )
     factories.PurchaseFactory(site=site, description="Riz", family="AUTRES", amount_excl_tax=Decimal("20"))
-    factories.PurchaseFactory(site=other, description="Carottes bio", codes=["BIO"],
-                              purchased_on=date(2024, 3, 1))
+    factories.PurchaseFactory(
+        site=other, description="Carottes bio", codes=["BIO"], purchased_on=date(2024, 3, 1)
+    )
     return site, supplier
 
 
