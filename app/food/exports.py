@@ -1,5 +1,6 @@
 """Food exports: the filtered purchase list, the figures of a site or buyer, the ma-cantine file, the template."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, LocalDefinition
@@ -56,49 +57,76 @@ FIGURES_HEADER = (
     "Part (%)",
     "Objectif de l'acheteur (%)",
     "Cible légale (%)",
+    "Écart à la cible légale (points)",
 )
 
 
-def indicator_rows(amounts: FoodAmounts, objective=None) -> list[tuple]:
-    """(label, amount, share, buyer objective, legal target) for one set of amounts; pages and CSV share it."""
-    target = (lambda name: getattr(objective, name)) if objective is not None else (lambda name: None)
+@dataclass(frozen=True)
+class Indicator:
+    label: str
+    amount: Decimal
+    share: Decimal | None = None
+    objective: Decimal | None = None
+    legal_target: Decimal | None = None
+    legal_gap: Decimal | None = None
+
+    @property
+    def is_detail(self) -> bool:
+        return self.label.startswith("dont ")
+
+
+def indicator_rows(
+    amounts: FoodAmounts, objective=None, figures: FoodFigures | None = None
+) -> list[Indicator]:
+    """The indicators of one set of amounts, in the order pages and CSV show them.
+
+    Gaps to the legal targets (EGalim 50 %, organic 20 %, Code rural R230-30-1) come from ``FoodFigures``.
+    """
+
+    def goal(name):
+        return getattr(objective, name) if objective is not None else None
+
+    egalim_gap = figures.egalim_gap if figures is not None else None
+    organic_gap = figures.organic_gap if figures is not None else None
     return [
-        ("Total des achats", amounts.total, None, None, None),
-        (
+        Indicator("Total des achats", amounts.total),
+        Indicator(
             "Produits durables et de qualité (EGalim)",
             amounts.egalim,
             amounts.egalim_share,
-            target("egalim_share"),
+            goal("egalim_share"),
             EGALIM_TARGET,
+            egalim_gap,
         ),
-        ("dont bio", amounts.organic, amounts.organic_share, target("organic_share"), ORGANIC_TARGET),
-        ("dont signes officiels de qualité (hors bio)", amounts.siqo, amounts.siqo_share, None, None),
-        ("dont autres produits EGalim", amounts.other_egalim, amounts.other_egalim_share, None, None),
-        (
-            "Circuit court",
-            amounts.short_circuit,
-            amounts.short_circuit_share,
-            target("short_circuit_share"),
-            None,
+        Indicator(
+            "dont bio",
+            amounts.organic,
+            amounts.organic_share,
+            goal("organic_share"),
+            ORGANIC_TARGET,
+            organic_gap,
         ),
-        ("Local / de proximité", amounts.local, amounts.local_share, target("local_share"), None),
+        Indicator("dont signes officiels de qualité (hors bio)", amounts.siqo, amounts.siqo_share),
+        Indicator("dont autres produits EGalim", amounts.other_egalim, amounts.other_egalim_share),
+        Indicator(
+            "Circuit court", amounts.short_circuit, amounts.short_circuit_share, goal("short_circuit_share")
+        ),
+        Indicator("Local / de proximité", amounts.local, amounts.local_share, goal("local_share")),
     ]
 
 
 def figures_csv(figures: FoodFigures, objective=None) -> bytes:
     """The figures of a year as numbers (amounts in €, shares in %), exactly those of ``food_figures``."""
     rows = [
-        (label, "Toutes familles", amount, share, goal, legal)
-        for label, amount, share, goal, legal in indicator_rows(figures.overall, objective)
+        (i.label, "Toutes familles", i.amount, i.share, i.objective, i.legal_target, i.legal_gap)
+        for i in indicator_rows(figures.overall, objective, figures)
     ]
     for family in FoodFamily:
         amounts = figures.by_family.get(family.value)
-        if amounts is None:
-            continue
-        rows.extend(
-            (label, family.label, amount, share, None, None)
-            for label, amount, share, _g, _l in indicator_rows(amounts)
-        )
+        if amounts is not None:
+            rows.extend(
+                (i.label, family.label, i.amount, i.share, None, None, None) for i in indicator_rows(amounts)
+            )
     return csv_bytes(FIGURES_HEADER, rows)
 
 

@@ -22,8 +22,13 @@ def selected_year() -> tuple[int, list[int]]:
     return year, offered
 
 
-def _chart(items) -> str:
-    return to_svg(share_bars(items, width=520))
+def _chart(items, name: str) -> str:
+    """Inline SVG whose ids are unique on the page: renderSVG names every clip path "clip"."""
+    svg = to_svg(share_bars(items, width=560))
+    for identifier in ("clip", "group"):
+        svg = svg.replace(f'id="{identifier}"', f'id="{identifier}-{name}"')
+        svg = svg.replace(f"url(#{identifier})", f"url(#{identifier}-{name})")
+    return svg
 
 
 def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> dict:
@@ -35,7 +40,8 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
         [
             ("EGalim (durables et de qualité)", overall.egalim_share, EGALIM_TARGET),
             ("dont bio", overall.organic_share, ORGANIC_TARGET),
-        ]
+        ],
+        "legal",
     )
     objective_chart = None
     if objective is not None:
@@ -45,7 +51,8 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
                 ("Bio", overall.organic_share, objective.organic_share),
                 ("Circuit court", overall.short_circuit_share, objective.short_circuit_share),
                 ("Local / de proximité", overall.local_share, objective.local_share),
-            ]
+            ],
+            "objectives",
         )
     by_family = [
         (family, amounts, share(amounts.total, overall.total))
@@ -56,7 +63,7 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
         "year": year,
         "figures": figures,
         "objective": objective,
-        "indicators": indicator_rows(overall, objective),
+        "indicators": indicator_rows(overall, objective, figures),
         "by_family": by_family,
         "legal_chart": legal_chart,
         "objective_chart": objective_chart,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.core.audit import AuditEntry
-from app.core.formatting import money, percent
+from app.core.formatting import money, number, percent
 from app.food.models import CateringSite, Supplier
 from app.food.queries import food_figures
 from tests import factories
@@ -59,6 +59,13 @@ def test_site_page_csv_and_query_layer_agree(as_reader, db):
             assert percent(share, 2) in indicators
     assert _number(overall["dont bio"]["Objectif de l'acheteur (%)"]) == Decimal(10)
     assert _number(overall["dont bio"]["Cible légale (%)"]) == Decimal(20)
+    assert (
+        _number(overall["dont bio"]["Écart à la cible légale (points)"]) == figures.organic_gap == Decimal(15)
+    )
+    assert _number(
+        overall["Produits durables et de qualité (EGalim)"]["Écart à la cible légale (points)"]
+    ) == (figures.egalim_gap)
+    assert number(figures.egalim_gap, 2) + " pt" in indicators
     families = {row["Famille"]: row for row in rows if row["Indicateur"] == "Total des achats"}
     assert (
         _number(families["Fruits et légumes"]["Montant HT (€)"])
