@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
 from app.core.forms import BaseForm, FrenchDecimalField, PositiveMoney, Siret
@@ -32,6 +32,12 @@ class FrenchDateField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+class FrenchAmountField(FrenchDecimalField):
+    """A text input: a browser's number input refuses "1 234,56" and blanks it after an error."""
+
+    widget = TextInput()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -94,7 +100,7 @@ class PurchaseForm(BaseForm):
         _l("Description du produit"),
         validators=[InputRequired(_l("La description du produit est obligatoire.")), Length(max=1000)],
     )
-    amount_excl_tax = FrenchDecimalField(
+    amount_excl_tax = FrenchAmountField(
         _l("Montant HT (€)"),
         validators=[InputRequired(_l("Le montant HT est obligatoire.")), PositiveMoney()],
         description=_l("Par exemple 1 234,56"),

@@ -5,11 +5,9 @@ being the header), a preview is shown, and confirming writes every line or none.
 ma-cantine format: ``app/data/schema_import_achats_macantine.json`` (table schema "import-achats-siret").
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -20,6 +18,7 @@ from app.core.errors import ServiceError
 from app.core.forms import is_valid_siret, normalize_siret
 from app.extensions import db
 from app.food import services
+from app.food.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 from app.food.models import CateringSite
 from app.food.services import PurchaseData
 from app.food.tabular import read_rows, text_of
@@ -59,8 +58,6 @@ MA_CANTINE_COLUMNS = (
     "definition_local",
     "definition_local_km",
 )
-MA_CANTINE_TRUE = {"OUI", "oui", "x"}  # trueValues of est_circuit_court / est_local
-MA_CANTINE_FALSE = {"non", "NON", ""}  # falseValues
 MA_CANTINE_LOCAL_DEFINITIONS = {"PAT", "COMMUNE", "DEPARTEMENT", "REGION", "KM"}
 MA_CANTINE_EGALIM = {str(code) for code in EGALIM_CHARACTERISTICS}
 
@@ -123,86 +120,6 @@ def _is_headerless_ma_cantine(cells: list) -> bool:
     return len(cells) >= 9 and is_valid_siret(text_of(cells[0])) and _key(cells[4]) != "prix_ht"
 
 
-# --- Cell parsers (raise ValueError with a French message) ----------------------------------------
-
-
-def parse_amount(value) -> Decimal:
-    if value is None or text_of(value) == "":
-        raise ValueError(_("montant HT manquant."))
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                _("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value)
-            ) from None
-        if not amount.is_finite():
-            raise ValueError(_("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value))
-    if amount <= 0:
-        raise ValueError(_("le montant HT doit être strictement positif (%(value)s).", value=text_of(value)))
-    return amount
-
-
-def parse_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = text_of(value)
-    if not text:
-        raise ValueError(_("date d'achat manquante."))
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(_("date « %(value)s » invalide : jj/mm/aaaa ou aaaa-mm-jj attendu.", value=text))
-
-
-def parse_codes(value, allowed: set[str], column: str) -> list[str]:
-    """A comma-separated multi-value, items possibly padded with spaces (ma-cantine ``categories_egalim``)."""
-    codes = [item.strip().upper() for item in text_of(value).split(",") if item.strip()]
-    unknown = [code for code in codes if code not in allowed]
-    if unknown:
-        raise ValueError(
-            _("%(column)s : valeur inconnue « %(values)s ».", column=column, values=", ".join(unknown))
-        )
-    return list(dict.fromkeys(codes))
-
-
-def parse_enum(value, allowed, column: str, *, required: bool) -> str | None:
-    text = text_of(value).strip().upper()
-    if not text:
-        if required:
-            raise ValueError(_("%(column)s manquant.", column=column))
-        return None
-    if text not in set(allowed):
-        raise ValueError(
-            _("%(column)s : valeur inconnue « %(value)s ».", column=column, value=text_of(value))
-        )
-    return text
-
-
-def parse_flag(value, column: str) -> bool:
-    text = text_of(value)
-    if text in MA_CANTINE_TRUE:
-        return True
-    if text in MA_CANTINE_FALSE:
-        return False
-    raise ValueError(
-        _("%(column)s : « %(value)s » non reconnu (OUI, oui, x ou non).", column=column, value=text)
-    )
-
-
-def _siret_text(value) -> str:
-    text = text_of(value).replace(" ", "")
-    # A SIRET typed in a spreadsheet becomes a number and loses its leading zeros.
-    return text.zfill(14) if text.isdigit() and len(text) < 14 else text
-
-
 # --- Row readers ----------------------------------------------------------------------------------
 
 
@@ -215,66 +132,94 @@ class _Sites:
         self.by_name = {site.name.strip().lower(): site for site in sites}
 
     def find(self, text: str) -> CateringSite | None:
-        siret = _siret_text(text)
+        siret = siret_text(text)
         if siret in self.by_siret:
             return self.by_siret[siret]
         return self.by_name.get(text.strip().lower())
 
 
-def _read_levier(cells: dict, sites: _Sites) -> tuple[PurchaseData, CateringSite, str, str]:
-    site_text = text_of(cells.get("site"))
-    if not site_text:
-        raise ValueError(_("site manquant."))
-    site = sites.find(site_text)
-    if site is None:
-        raise ValueError(_("site « %(site)s » inconnu (SIRET ou nom exact attendu).", site=site_text))
-    data = PurchaseData(
-        site_id=site.id,
-        purchased_on=parse_date(cells.get("date")),
-        family=parse_enum(cells.get("famille"), FoodFamily.codes(), "famille", required=True),
-        description=text_of(cells.get("description")),
-        amount_excl_tax=parse_amount(cells.get("montant_ht")),
-        codes=parse_codes(cells.get("caracteristiques"), set(FoodCharacteristic.codes()), "caracteristiques"),
-        origin=parse_enum(cells.get("origine"), FoodOrigin.codes(), "origine", required=False),
-    )
-    return data, site, text_of(cells.get("fournisseur")), _siret_text(cells.get("siret_fournisseur"))
+class _LineErrors(list):
+    """Every problem of one line, so that a user fixes a line once rather than once per cell."""
 
-
-def _read_ma_cantine(cells: dict, sites: _Sites) -> tuple[PurchaseData, CateringSite, str, str]:
-    siret = _siret_text(cells.get("siret"))
-    if not siret:
-        raise ValueError(_("siret de l'établissement manquant."))
-    site = sites.by_siret.get(siret)
-    if site is None:
-        raise ValueError(_("aucun site de restauration n'a le SIRET %(siret)s.", siret=siret))
-    codes = parse_codes(cells.get("categories_egalim"), MA_CANTINE_EGALIM, "categories_egalim")
-    origin = parse_enum(cells.get("origine"), FoodOrigin.codes(), "origine", required=False)
-    if parse_flag(cells.get("est_circuit_court"), "est_circuit_court"):
-        codes.append(FoodCharacteristic.CIRCUIT_COURT.value)
-    if parse_flag(cells.get("est_local"), "est_local"):
-        codes.append(FoodCharacteristic.LOCAL.value)
-    parse_enum(
-        cells.get("definition_local"), MA_CANTINE_LOCAL_DEFINITIONS, "definition_local", required=False
-    )
-    km = text_of(cells.get("definition_local_km"))
-    if km:
+    def take(self, function, *args, **kwargs):
         try:
-            if Decimal(km.replace(",", ".")) <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            raise ValueError(
-                _("definition_local_km : « %(value)s » n'est pas une distance valide.", value=km)
-            ) from None
+            return function(*args, **kwargs)
+        except ValueError as error:
+            self.append(str(error))
+            return None
+
+
+def _find_site(text: str, sites: _Sites, *, by_siret_only: bool) -> CateringSite:
+    if not text:
+        raise ValueError(_("siret de l'établissement manquant.") if by_siret_only else _("site manquant."))
+    site = sites.by_siret.get(siret_text(text)) if by_siret_only else sites.find(text)
+    if site is None and by_siret_only:
+        raise ValueError(_("aucun site de restauration n'a le SIRET %(siret)s.", siret=siret_text(text)))
+    if site is None:
+        raise ValueError(_("site « %(site)s » inconnu (SIRET ou nom exact attendu).", site=text))
+    return site
+
+
+def _positive_km(value) -> None:
+    km = text_of(value)
+    if not km:
+        return
+    try:
+        if Decimal(km.replace(",", ".")) <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValueError(
+            _("definition_local_km : « %(value)s » n'est pas une distance valide.", value=km)
+        ) from None
+
+
+def _read_levier(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
+    site = errors.take(_find_site, text_of(cells.get("site")), sites, by_siret_only=False)
     data = PurchaseData(
-        site_id=site.id,
-        purchased_on=parse_date(cells.get("date")),
-        family=parse_enum(
-            cells.get("famille_produits"), FoodFamily.codes(), "famille_produits", required=True
+        site_id=site.id if site else None,
+        purchased_on=errors.take(parse_date, cells.get("date")),
+        family=errors.take(parse_enum, cells.get("famille"), FoodFamily.codes(), "famille", required=True),
+        description=text_of(cells.get("description")),
+        amount_excl_tax=errors.take(parse_amount, cells.get("montant_ht")),
+        codes=errors.take(
+            parse_codes, cells.get("caracteristiques"), set(FoodCharacteristic.codes()), "caracteristiques"
+        )
+        or [],
+        origin=errors.take(parse_enum, cells.get("origine"), FoodOrigin.codes(), "origine", required=False),
+    )
+    supplier_siret = siret_text(cells.get("siret_fournisseur"))
+    if supplier_siret and not is_valid_siret(supplier_siret):
+        errors.append(_("SIRET du fournisseur « %(siret)s » invalide.", siret=supplier_siret))
+    return data, site, text_of(cells.get("fournisseur")), supplier_siret
+
+
+def _read_ma_cantine(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
+    site = errors.take(_find_site, text_of(cells.get("siret")), sites, by_siret_only=True)
+    codes = (
+        errors.take(parse_codes, cells.get("categories_egalim"), MA_CANTINE_EGALIM, "categories_egalim") or []
+    )
+    if errors.take(parse_flag, cells.get("est_circuit_court"), "est_circuit_court"):
+        codes.append(FoodCharacteristic.CIRCUIT_COURT.value)
+    if errors.take(parse_flag, cells.get("est_local"), "est_local"):
+        codes.append(FoodCharacteristic.LOCAL.value)
+    errors.take(
+        parse_enum,
+        cells.get("definition_local"),
+        MA_CANTINE_LOCAL_DEFINITIONS,
+        "definition_local",
+        required=False,
+    )
+    errors.take(_positive_km, cells.get("definition_local_km"))
+    data = PurchaseData(
+        site_id=site.id if site else None,
+        purchased_on=errors.take(parse_date, cells.get("date")),
+        family=errors.take(
+            parse_enum, cells.get("famille_produits"), FoodFamily.codes(), "famille_produits", required=True
         ),
         description=text_of(cells.get("description")),
-        amount_excl_tax=parse_amount(cells.get("prix_ht")),
+        amount_excl_tax=errors.take(parse_amount, cells.get("prix_ht")),
         codes=codes,
-        origin=origin,
+        origin=errors.take(parse_enum, cells.get("origine"), FoodOrigin.codes(), "origine", required=False),
     )
     return data, site, text_of(cells.get("fournisseur")), ""
 
@@ -320,13 +265,14 @@ def parse_import(filename: str, content: bytes) -> ImportResult:
     sites = _Sites()
     for line, cells in data_rows:
         values = dict(zip(columns, list(cells) + [None] * (len(columns) - len(cells)), strict=False))
-        try:
-            data, site, supplier_name, supplier_siret = reader(values, sites)
-            if supplier_siret and not is_valid_siret(supplier_siret):
-                raise ValueError(_("SIRET du fournisseur « %(siret)s » invalide.", siret=supplier_siret))
-            services.clean_purchase(data)
-        except ValueError as error:  # ServiceError is a ValueError too
-            result.errors.append((line, str(error)))
+        errors = _LineErrors()
+        data, site, supplier_name, supplier_siret = reader(values, sites, errors)
+        if not errors:
+            cleaned = errors.take(services.clean_purchase, data)  # ServiceError is a ValueError too
+            if cleaned is not None:
+                data.codes, data.origin = cleaned["codes"], cleaned["origin"]
+        if errors:
+            result.errors.extend((line, message) for message in errors)
             continue
         supplier = services.find_supplier(supplier_name, supplier_siret)
         result.lines.append(

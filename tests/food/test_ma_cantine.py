@@ -120,7 +120,8 @@ def test_unknown_site_siret_and_bad_values_are_reported_by_line(as_officer, db):
     page = response.get_data(as_text=True)
     assert f"Ligne 2 : aucun site de restauration n&#39;a le SIRET {other_siret}." in page
     assert "Ligne 3 : categories_egalim : valeur inconnue « CIRCUIT_COURT »." in page
-    assert "Ligne 4 :" in page
+    assert "Ligne 4 : date « 2025-13-02 » invalide" in page  # every problem of the line is listed
+    assert "Ligne 4 : famille_produits : valeur inconnue « PAINS »." in page
     assert _snapshot() == []
 
 

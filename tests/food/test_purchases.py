@@ -55,6 +55,7 @@ def test_negative_amount_is_refused_in_french_and_nothing_is_written(as_officer,
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Le montant doit être strictement positif." in page
+    assert 'type="text" value="-12,50"' in page  # what was typed stays, French style
     assert "L'achat n'a pas été enregistré." in page
     assert _purchase_count(db) == 0
 
