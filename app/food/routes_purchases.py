@@ -150,7 +150,11 @@ def delete_purchase(purchase_id: int):
     else:
         db.session.commit()
         flash(_("Achat « %(name)s » supprimé.", name=purchase.description), "success")
-    return redirect(request.form.get("next") or url_for("food.purchases"))
+    target = request.form.get("next", "")
+    # Only a path of this site: never follow an absolute or protocol-relative URL from a form.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("food.purchases")
+    return redirect(target)
 
 
 # --- Import ---------------------------------------------------------------------------------------------

@@ -197,3 +197,24 @@ def test_list_paginates(as_reader, db, app):
 
     assert "page 2 sur 2" in second
     assert second.count("Article ") == 3
+
+
+def test_delete_returns_to_the_list_but_never_to_another_site(as_officer, db):
+    first, second = factories.PurchaseFactory(), factories.PurchaseFactory()
+
+    back = as_officer.post(
+        f"/alimentation/achats/{first.id}/supprimer", data={"next": "/alimentation/achats?annee=2025"}
+    )
+    outside = as_officer.post(
+        f"/alimentation/achats/{second.id}/supprimer", data={"next": "//evil.example/x"}
+    )
+
+    assert back.headers["Location"].endswith("/alimentation/achats?annee=2025")
+    assert "evil.example" not in outside.headers["Location"]
+
+
+def test_deleted_purchase_cannot_be_edited(as_officer, db):
+    purchase = factories.PurchaseFactory()
+    as_officer.post(f"/alimentation/achats/{purchase.id}/supprimer")
+
+    assert as_officer.get(f"/alimentation/achats/{purchase.id}/modifier").status_code == 404
