@@ -80,3 +80,16 @@ def test_year_without_purchases_has_no_share(db):
     assert figures.overall.total == 0
     assert figures.overall.egalim_share is None
     assert figures.egalim_gap is None
+
+
+def test_sums_are_exact_to_the_cent(db):
+    from tests import factories
+
+    site = factories.CateringSiteFactory()
+    for amount in ("0.10", "0.20", "33.33", "33.33", "33.33"):
+        factories.PurchaseFactory(site=site, amount_excl_tax=Decimal(amount), codes=["BIO"])
+
+    overall = food_figures(year=2025, site_id=site.id).overall
+
+    assert overall.total == overall.organic == Decimal("100.29")
+    assert overall.organic_share == Decimal("100.00")

@@ -131,3 +131,24 @@ def test_export_requires_the_site_siret(as_officer, db):
     response = as_officer.get(f"/alimentation/sites/{site.id}/ma-cantine.csv?annee=2025")
 
     assert response.status_code == 302
+
+
+def test_ma_cantine_file_without_header_and_in_windows_encoding_is_read(runner, db, tmp_path):
+    factories.CateringSiteFactory(siret=SIRET)
+    path = tmp_path / "sans_entete.csv"
+    path.write_bytes(
+        f"{SIRET};Crème fraîche;Laiterie;2025-06-01;12.5;PRODUITS_LAITIERS;BIO;FRANCE;x;;;\n".encode("cp1252")
+    )
+
+    result = runner.invoke(args=["food", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    (row,) = _snapshot()
+    assert row[2:] == (
+        "Crème fraîche",
+        "Laiterie",
+        Decimal("12.50"),
+        "PRODUITS_LAITIERS",
+        ("BIO", "CIRCUIT_COURT", "FRANCE"),
+        "FRANCE",
+    )
