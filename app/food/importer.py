@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.core import audit
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
@@ -316,18 +316,28 @@ def count_existing_duplicates(result: ImportResult) -> int:
     """Lines already recorded (same site, date, description and amount): a file imported twice shows here."""
     from app.food.models import Purchase
 
-    count = 0
-    for line in result.lines:
-        data = line.data
-        count += bool(
-            db.session.scalar(
-                select(func.count(Purchase.id)).where(
-                    Purchase.deleted_at.is_(None),
-                    Purchase.site_id == data.site_id,
-                    Purchase.purchased_on == data.purchased_on,
-                    Purchase.description == (data.description or "").strip(),
-                    Purchase.amount_excl_tax == data.amount_excl_tax,
-                )
+    if not result.lines:
+        return 0
+    days = [line.data.purchased_on for line in result.lines]
+    existing = {
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                Purchase.site_id, Purchase.purchased_on, Purchase.description, Purchase.amount_excl_tax
+            ).where(
+                Purchase.deleted_at.is_(None),
+                Purchase.site_id.in_({line.data.site_id for line in result.lines}),
+                Purchase.purchased_on.between(min(days), max(days)),
             )
         )
-    return count
+    }
+    return sum(
+        (
+            line.data.site_id,
+            line.data.purchased_on,
+            (line.data.description or "").strip(),
+            line.data.amount_excl_tax,
+        )
+        in existing
+        for line in result.lines
+    )

@@ -1,6 +1,7 @@
 """Purchases: filtered list with exports, entry form, soft delete, and the preview-then-confirm import."""
 
 import secrets
+import time
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -166,6 +167,14 @@ def _upload_dir() -> Path:
     return folder
 
 
+def _forget_old_uploads(max_age_seconds: int = 86400) -> None:
+    """Files previewed but never confirmed are kept one day at most."""
+    limit = time.time() - max_age_seconds
+    for path in _upload_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _stored_upload() -> tuple[Path, str] | None:
     pending = session.get(IMPORT_SESSION_KEY) or {}
     token = pending.get("token", "")
@@ -185,6 +194,7 @@ def import_purchases():
         content = upload.read()
         result = parse_import(upload.filename, content)
         if result.is_valid:
+            _forget_old_uploads()
             token = secrets.token_hex(16)
             (_upload_dir() / token).write_bytes(content)
             session[IMPORT_SESSION_KEY] = {"token": token, "filename": upload.filename}

@@ -153,3 +153,13 @@ def test_template_downloads_are_importable_headers(as_officer, db):
 
     assert detect_format(csv_template.splitlines()[0].split(";")) == LEVIER
     assert xlsx_template.status_code == 200
+
+
+def test_preview_warns_when_the_file_was_already_imported(as_officer, db):
+    factories.CateringSiteFactory(name="Restaurant administratif")
+    _upload(as_officer, _levier_csv("Restaurant administratif"))
+    as_officer.post("/alimentation/achats/import/confirmer")
+
+    again = _upload(as_officer, _levier_csv("Restaurant administratif")).get_data(as_text=True)
+
+    assert "3 lignes semblent déjà enregistrées" in again
