@@ -162,3 +162,16 @@ def food_figures(*, year: int, buyer_id: int | None = None, site_id: int | None 
     return FoodFigures(
         year=year, overall=_amounts(overall), by_family={row.family: _amounts(row) for row in by_family_rows}
     )
+
+
+def figures_by_site(*, year: int, buyer_id: int | None = None) -> dict[int, FoodAmounts]:
+    """A year's amounts per catering site, in one grouped query (sites without purchases are absent)."""
+    flags = _flags_subquery()
+    rows = db.session.execute(
+        select(Purchase.site_id, *_amount_columns(flags))
+        .select_from(Purchase)
+        .outerjoin(flags, flags.c.purchase_id == Purchase.id)
+        .where(*purchases_filter(year=year, buyer_id=buyer_id))
+        .group_by(Purchase.site_id)
+    ).all()
+    return {row.site_id: _amounts(row) for row in rows}

@@ -1,0 +1,137 @@
+"""Forms of the food pages: sites, suppliers, purchases, the import upload and the buyer's "local" setting."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
+from app.core.forms import BaseForm, FrenchDecimalField, PositiveMoney, Siret
+
+
+class FrenchDateField(StringField):
+    """A date typed dd/mm/yyyy (ISO yyyy-mm-dd accepted too, as browsers' date pickers send it)."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                self.data = datetime.strptime(text, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(_l("Date invalide : format jj/mm/aaaa attendu (par exemple 12/05/2025)."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+class FrenchAmountField(FrenchDecimalField):
+    """A text input: a browser's number input refuses "1 234,56" and blanks it after an error."""
+
+    widget = TextInput()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class SiteForm(BaseForm):
+    name = StringField(
+        _l("Nom du site"), validators=[InputRequired(_l("Le nom du site est obligatoire.")), Length(max=255)]
+    )
+    buyer_id = SelectField(
+        _l("Acheteur"), coerce=_optional_int, validators=[InputRequired(_l("Choisissez l'acheteur."))]
+    )
+    kind = SelectField(_l("Type de site"), choices=CateringKind.choices())
+    siret = StringField(
+        _l("SIRET de l'établissement"),
+        validators=[Optional(), Siret()],
+        description=_l("Identifie le site dans les fichiers d'achats de ma-cantine."),
+    )
+    commune_code = StringField(_l("Code commune INSEE"), validators=[Optional(), Length(min=5, max=5)])
+    meals_per_year = IntegerField(
+        _l("Repas servis par an"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Le nombre de repas ne peut pas être négatif.")),
+        ],
+    )
+    is_active = BooleanField(_l("Site actif"), default=True)
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class SupplierForm(BaseForm):
+    name = StringField(
+        _l("Nom du fournisseur"), validators=[InputRequired(_l("Le nom est obligatoire.")), Length(max=255)]
+    )
+    siret = StringField(_l("SIRET (facultatif)"), validators=[Optional(), Siret()])
+    commune_code = StringField(_l("Code commune INSEE"), validators=[Optional(), Length(min=5, max=5)])
+    is_direct_producer = BooleanField(_l("Producteur en vente directe"))
+    is_inclusion_structure = BooleanField(_l("Structure d'insertion (SIAE, EA, ESAT)"))
+    submit = SubmitField(_l("Enregistrer"))
+
+
+class PurchaseForm(BaseForm):
+    purchased_on = FrenchDateField(
+        _l("Date d'achat"), validators=[InputRequired(_l("La date d'achat est obligatoire (jj/mm/aaaa)."))]
+    )
+    site_id = SelectField(
+        _l("Site de restauration"),
+        coerce=_optional_int,
+        validators=[InputRequired(_l("Choisissez le site."))],
+    )
+    supplier_id = SelectField(_l("Fournisseur"), coerce=_optional_int, validate_choice=False)
+    family = SelectField(_l("Famille de produits"), choices=FoodFamily.choices())
+    description = StringField(
+        _l("Description du produit"),
+        validators=[InputRequired(_l("La description du produit est obligatoire.")), Length(max=1000)],
+    )
+    amount_excl_tax = FrenchAmountField(
+        _l("Montant HT (€)"),
+        validators=[InputRequired(_l("Le montant HT est obligatoire.")), PositiveMoney()],
+        description=_l("Par exemple 1 234,56"),
+    )
+    codes = MultiCheckboxField(_l("Caractéristiques"), choices=FoodCharacteristic.choices())
+    origin = SelectField(_l("Origine"), choices=[("", _l("Non renseignée")), *FoodOrigin.choices()])
+    submit = SubmitField(_l("Enregistrer l'achat"))
+
+    def validate_supplier_id(self, field):
+        known = {value for value, _label in field.choices}
+        if field.data not in known:
+            raise ValidationError(_l("Fournisseur inconnu."))
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("Fichier d'achats (CSV ou XLSX)"),
+        validators=[
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(["csv", "xlsx", "txt"], _l("Format non pris en charge : CSV ou XLSX attendu.")),
+        ],
+    )
+    submit = SubmitField(_l("Vérifier le fichier"))
+
+
+class LocalDefinitionForm(BaseForm):
+    local_definition = SelectField(
+        _l("Un produit est local s'il vient de…"), choices=LocalDefinition.choices()
+    )
+    local_radius_km = IntegerField(
+        _l("Rayon (km)"),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Rayon entre 1 et 1 000 km."))],
+    )
+    submit = SubmitField(_l("Enregistrer la définition"))
