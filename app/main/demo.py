@@ -82,11 +82,13 @@ class DemoBuilder:
 
     def _buyers(self):
         self.buyers = []
-        for body, name, kind, territory in catalog.BUYERS:
+        self.reference_prefix = {}
+        for body, name, kind, territory, prefix in catalog.BUYERS:
             buyer = find_or_create_buyer(
                 self.officer, _siret(body), name, kind=kind, territory_id=self.territories[territory].id
             )
             self.buyers.append(buyer)
+            self.reference_prefix[buyer.id] = prefix
         self.buyers[0].local_definition = LocalDefinition.DEPARTEMENT
         self.buyers[3].local_definition, self.buyers[3].local_radius_km = LocalDefinition.KM, 80
         self.counts["acheteurs"] = len(self.buyers)
@@ -101,8 +103,10 @@ class DemoBuilder:
             self.by_kind.setdefault(company.kind, []).append(company)
         self.counts["entreprises"] = len(self.companies)
 
-    def _holders_for(self, clause_kind) -> list:
+    def _holders_for(self, clause_kind, cpv: str) -> list:
         ordinary = self.by_kind[StructureKind.ORDINARY]
+        if cpv.startswith("60"):
+            return [next(c for c in ordinary if c.name.startswith("Transports"))]
         if clause_kind == ClauseKind.RESERVED:
             return [
                 self.rng.choice(
@@ -139,7 +143,7 @@ class DemoBuilder:
                 span = (last_day - date(year, 1, 1)).days
                 data = contract_services.ContractData(
                     buyer_id=buyer.id,
-                    reference=f"{year}-{buyer.name.split()[-1][:3].upper()}-{number:03d}",
+                    reference=f"{year}-{self.reference_prefix[buyer.id]}-{number:03d}",
                     object=template.format(place=place),
                     nature=nature,
                     kind=ContractKind.CONCESSION if is_concession else ContractKind.MARCHE,
@@ -162,7 +166,7 @@ class DemoBuilder:
                     ),
                     holders=[
                         contract_services.HolderData(c.identifier, c.name)
-                        for c in self._holders_for(clause_kind)
+                        for c in self._holders_for(clause_kind, cpv)
                     ],
                 )
                 contract = contract_services.create_contract(self.officer, data)

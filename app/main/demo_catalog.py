@@ -11,13 +11,13 @@ ACCOUNTS = (
     ("lecteur@demo-levier.fr", "reader", "Paul Lecteur"),
 )
 
-# (SIREN + NIC without the check digit, name, kind, territory)
+# (SIREN + NIC without the check digit, name, kind, territory, prefix of the buyer's contract references)
 BUYERS = (
-    ("2262000160001", "Département du Pas-de-Calais", BuyerKind.DEPARTEMENT, "Arrageois"),
-    ("2000336220001", "Communauté urbaine d'Arras", BuyerKind.EPCI, "Arrageois"),
-    ("2462005340001", "Communauté d'agglomération de Lens-Liévin", BuyerKind.EPCI, "Lens-Liévin"),
-    ("2162001930001", "Ville de Calais", BuyerKind.COMMUNE, "Calaisis"),
-    ("2162001600001", "Ville de Boulogne-sur-Mer", BuyerKind.COMMUNE, "Boulonnais"),
+    ("2262000160001", "Département du Pas-de-Calais", BuyerKind.DEPARTEMENT, "Arrageois", "D62"),
+    ("2000336220001", "Communauté urbaine d'Arras", BuyerKind.EPCI, "Arrageois", "CUA"),
+    ("2462005340001", "Communauté d'agglomération de Lens-Liévin", BuyerKind.EPCI, "Lens-Liévin", "CALL"),
+    ("2162001930001", "Ville de Calais", BuyerKind.COMMUNE, "Calaisis", "CAL"),
+    ("2162001600001", "Ville de Boulogne-sur-Mer", BuyerKind.COMMUNE, "Boulonnais", "BSM"),
 )
 
 # (SIREN + NIC without the check digit, name, structure kind)
