@@ -17,7 +17,6 @@ from app.core.enums import (
     CateringKind,
     ClauseKind,
     ContractKind,
-    Eligibility,
     Gender,
     HoursMethod,
     LocalDefinition,
@@ -28,17 +27,16 @@ from app.core.enums import (
     StructureKind,
 )
 from app.extensions import db
-from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
-from app.hours.models import HourEntry
+from app.food import services as food_services
+from app.hours import services as hour_services
+from app.hours.checks import HourLine
 from app.main import demo_catalog as catalog
 from app.objectives.models import Objective
-from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
+from app.participants import services as participant_services
 from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
 from app.referential.communes import communes
 from app.referential.models import CpvCode, Territory
 from app.referential.services import find_or_create_buyer, find_or_create_company
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _siret(body: str) -> str:
@@ -77,6 +75,7 @@ class DemoBuilder:
         self._outcomes()
         self._food()
         self._objectives()
+        self._archive_one_contract()
         db.session.flush()
         return self.counts
 
@@ -176,8 +175,6 @@ class DemoBuilder:
                             self.officer, contract, self._clause_data(clause_kind, category)
                         )
                     )
-        archived = db.session.scalars(select(Contract).order_by(Contract.id).limit(1).offset(5)).one()
-        contract_services.archive_contract(self.officer, archived)
         self.counts["marchés"] = number
         self.counts["clauses"] = len(self.clauses)
 
@@ -206,31 +203,24 @@ class DemoBuilder:
     def _participants(self):
         rng = self.rng
         codes = list(communes())
+        facilitator = self.users["facilitator"]
         self.participants = []
         for _ in range(40):
             criteria = rng.sample(
                 ["DELD", "RSA", "TH", "JEUNE", "SIAE", "SENIOR", "QPV", "ASS_AAH"], rng.randint(1, 2)
             )
-            birth_year = rng.randint(1963, 2004)
-            participant = Participant(
-                code="P-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(8)),
+            data = participant_services.ParticipantData(
                 gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
-                birth_year=birth_year,
+                birth_year=rng.randint(1963, 2004),
                 qualification_level=rng.choice(QualificationLevel.codes()),
                 is_qpv_resident="QPV" in criteria or rng.random() < 0.2,
                 commune_code=rng.choice(codes),
-                created_by_id=self.users["facilitator"].id,
-                eligibilities=[ParticipantEligibility(criterion=Eligibility(c)) for c in criteria],
-                identity=ParticipantIdentity(
-                    first_name=rng.choice(catalog.FIRST_NAMES),
-                    last_name=rng.choice(catalog.LAST_NAMES),
-                    phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
-                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
-                ),
+                criteria=criteria,
+                first_name=rng.choice(catalog.FIRST_NAMES),
+                last_name=rng.choice(catalog.LAST_NAMES),
+                phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             )
-            db.session.add(participant)
-            self.participants.append(participant)
-        db.session.flush()
+            self.participants.append(participant_services.create_participant(facilitator, data))
         self.counts["bénéficiaires"] = len(self.participants)
 
     def _employer(self, modality, holder):
@@ -244,10 +234,15 @@ class DemoBuilder:
         return self.rng.choice(pools[modality]) if modality in pools else holder
 
     def _hours(self):
+        """Log each clause's hours through the hours service, so the demo obeys every business rule."""
         rng = self.rng
+        facilitator = self.users["facilitator"]
         monthly_load: dict[tuple[int, date], Decimal] = {}
         self.last_month: dict[int, date] = {}
         current_month = first_of_month(self.today)
+        # A third of the participants ended their pathway more than 6 months ago: their outcome is due.
+        former = {p.id for p in self.participants[:14]}
+        former_until = add_months(current_month, -8)
         entries = 0
         for clause in self.clauses:
             if clause.kind == ClauseKind.RESERVED or not clause.planned_hours:
@@ -264,11 +259,12 @@ class DemoBuilder:
             total_target = clause.planned_hours * Decimal(str(rng.uniform(0.55, 1.15)))
             per_slot = (total_target / (len(months) * len(team))).quantize(Decimal("0.5"))
             holder = contract.holders[0].company
+            lines = []
             for participant in team:
                 modality = rng.choices(list(Modality), weights=[35, 30, 15, 15, 5])[0]
                 employer = self._employer(modality, holder)
                 for month in months:
-                    if rng.random() > 0.85:
+                    if rng.random() > 0.85 or (participant.id in former and month > former_until):
                         continue
                     hours = min(Decimal(150), max(Decimal(7), per_slot * Decimal(str(rng.uniform(0.7, 1.3)))))
                     hours = hours.quantize(Decimal("0.5"))
@@ -276,19 +272,19 @@ class DemoBuilder:
                     if monthly_load.get(key, 0) + hours > 200:
                         continue
                     monthly_load[key] = monthly_load.get(key, 0) + hours
-                    db.session.add(
-                        HourEntry(
-                            participant_id=participant.id,
-                            clause_id=clause.id,
-                            employer_id=employer.id,
+                    lines.append(
+                        HourLine(
+                            participant=participant,
+                            clause=clause,
+                            employer=employer,
                             modality=modality,
                             month=month,
                             hours=hours,
-                            created_by_id=self.users["facilitator"].id,
                         )
                     )
                     self.last_month[participant.id] = max(self.last_month.get(participant.id, month), month)
-                    entries += 1
+            if lines:
+                entries += len(hour_services.log_hours(facilitator, lines))
         self.counts["heures saisies"] = entries
 
     def _outcomes(self):
@@ -297,72 +293,86 @@ class DemoBuilder:
         weights = [35, 25, 15, 10, 5, 10]
         for participant in self.participants:
             last = self.last_month.get(participant.id)
-            if last and last <= due and self.rng.random() < 0.75:
-                db.session.add(
-                    Outcome(
-                        participant_id=participant.id,
-                        status=self.rng.choices(list(OutcomeStatus), weights=weights)[0],
-                        observed_on=add_months(last, 6) + timedelta(days=self.rng.randint(0, 20)),
-                        recorded_by_id=self.users["facilitator"].id,
-                    )
+            if last and last <= due and self.rng.random() < 0.8:
+                observed_on = min(self.today, add_months(last, 6) + timedelta(days=self.rng.randint(0, 20)))
+                status = self.rng.choices(list(OutcomeStatus), weights=weights)[0]
+                participant_services.record_outcome(
+                    self.users["facilitator"], participant, status, observed_on
                 )
                 count += 1
         self.counts["sorties"] = count
 
     def _food(self):
         rng = self.rng
+        officer = self.officer
         department = self.buyers[0]
         sites = [
-            CateringSite(
-                buyer=department,
-                name="Restaurant administratif de l'Hôtel du Département",
-                kind=CateringKind.STAFF_RESTAURANT,
-                siret=_siret("2262000160021"),
-                commune_code="62041",
-                meals_per_year=180_000,
+            food_services.create_site(
+                officer,
+                food_services.SiteData(
+                    buyer_id=department.id,
+                    name="Restaurant administratif de l'Hôtel du Département",
+                    kind=CateringKind.STAFF_RESTAURANT,
+                    siret=_siret("2262000160021"),
+                    commune_code="62041",
+                    meals_per_year=180_000,
+                ),
             ),
-            CateringSite(
-                buyer=department,
-                name="Collège Jean Moulin — Arras",
-                kind=CateringKind.MIDDLE_SCHOOL,
-                siret=_siret("1962001230001"),
-                commune_code="62041",
-                meals_per_year=95_000,
+            food_services.create_site(
+                officer,
+                food_services.SiteData(
+                    buyer_id=department.id,
+                    name="Collège Jean Moulin — Arras",
+                    kind=CateringKind.MIDDLE_SCHOOL,
+                    siret=_siret("1962001230001"),
+                    commune_code="62041",
+                    meals_per_year=95_000,
+                ),
             ),
         ]
         suppliers = [
-            Supplier(name="Ferme du Ternois", is_direct_producer=True, commune_code="62767"),
-            Supplier(name="Maraîchers de l'Audomarois", is_direct_producer=True, commune_code="62765"),
-            Supplier(name="Pêcheries boulonnaises", siret=_siret("4021378890001"), commune_code="62160"),
-            Supplier(name="Laiterie des Flandres", siret=_siret("3877124560001")),
-            Supplier(name="Grossiste Nord Alimentaire", siret=_siret("5566778890001")),
-            Supplier(
-                name="Les Jardins de la Scarpe (ACI)", is_inclusion_structure=True, commune_code="62041"
-            ),
+            food_services.create_supplier(officer, food_services.SupplierData(**fields))
+            for fields in (
+                {"name": "Ferme du Ternois", "is_direct_producer": True, "commune_code": "62767"},
+                {"name": "Maraîchers de l'Audomarois", "is_direct_producer": True, "commune_code": "62765"},
+                {"name": "Pêcheries boulonnaises", "siret": _siret("4021378890001"), "commune_code": "62160"},
+                {"name": "Laiterie des Flandres", "siret": _siret("3877124560001")},
+                {"name": "Grossiste Nord Alimentaire", "siret": _siret("5566778890001")},
+                {
+                    "name": "Les Jardins de la Scarpe (ACI)",
+                    "is_inclusion_structure": True,
+                    "commune_code": "62041",
+                },
+            )
         ]
-        db.session.add_all(sites + suppliers)
         count = 0
         for year in self.years:
-            last = min(date(year, 12, 31), self.today - timedelta(days=1))
+            first, last = date(year, 1, 2), min(date(year, 12, 31), self.today - timedelta(days=1))
             for site in sites:
                 for _ in range(70):
                     family, description, codes = rng.choice(catalog.FOOD_PRODUCTS)
                     supplier = suppliers[4] if not codes else rng.choice(suppliers)
-                    purchase = Purchase(
-                        site=site,
-                        supplier=supplier,
-                        family=family,
-                        description=description,
-                        purchased_on=date(year, 1, 2)
-                        + timedelta(days=rng.randint(0, (last - date(year, 1, 2)).days)),
-                        amount_excl_tax=_money(rng, 80, 2400),
-                        origin="FRANCE" if "FRANCE" in codes or "LOCAL" in codes else None,
-                        characteristics=[PurchaseCharacteristic(code=c) for c in codes],
+                    food_services.create_purchase(
+                        officer,
+                        food_services.PurchaseData(
+                            site_id=site.id,
+                            supplier_id=supplier.id,
+                            family=family,
+                            description=description,
+                            purchased_on=first + timedelta(days=rng.randint(0, (last - first).days)),
+                            amount_excl_tax=_money(rng, 80, 2400),
+                            codes=list(codes),
+                            origin="FRANCE" if "FRANCE" in codes else None,
+                        ),
                     )
-                    db.session.add(purchase)
                     count += 1
         self.counts["sites de restauration"] = len(sites)
         self.counts["achats alimentaires"] = count
+
+    def _archive_one_contract(self):
+        """An archived contract, with its hours, to show that archives count nowhere but are kept."""
+        archived = db.session.scalars(select(Contract).order_by(Contract.id).limit(1).offset(5)).one()
+        contract_services.archive_contract(self.officer, archived)
 
     def _objectives(self):
         count = 0
