@@ -93,6 +93,7 @@ class ObjectiveResult:
     target: Decimal
     achieved: Decimal | None
     reached: bool
+    short_label: str = ""
 
 
 @dataclass(frozen=True)

@@ -375,23 +375,29 @@ def _objective_results(buyer_id, year, contracts, hours, participants, food) -> 
         return ()
     overall = food.overall
     candidates = (
-        ("social_contract_count_share", _("Marchés comportant une considération sociale (en nombre)"), "percent", contracts.social_count_share),
-        ("social_contract_amount_share", _("Marchés comportant une considération sociale (en montant)"), "percent", contracts.social_amount_share),
-        ("insertion_hours", _("Heures d'insertion réalisées"), "hours", hours.realized),
-        ("participants", _("Participants ayant travaillé dans l'année"), "count", Decimal(participants.count)),
-        ("short_circuit_share", _("Achats alimentaires en circuit court"), "percent", overall.short_circuit_share),
-        ("local_share", _("Achats alimentaires locaux"), "percent", overall.local_share),
-        ("organic_share", _("Achats alimentaires biologiques"), "percent", overall.organic_share),
-        ("egalim_share", _("Achats alimentaires durables et de qualité (EGalim)"), "percent", overall.egalim_share),
+        ("social_contract_count_share", _("Marchés comportant une considération sociale (en nombre)"),
+         _("Marchés avec clause (nombre)"), "percent", contracts.social_count_share),
+        ("social_contract_amount_share", _("Marchés comportant une considération sociale (en montant)"),
+         _("Marchés avec clause (montant)"), "percent", contracts.social_amount_share),
+        ("insertion_hours", _("Heures d'insertion réalisées"), _("Heures d'insertion"), "hours", hours.realized),
+        ("participants", _("Participants ayant travaillé dans l'année"), _("Participants"), "count",
+         Decimal(participants.count)),
+        ("short_circuit_share", _("Achats alimentaires en circuit court"), _("Circuit court"), "percent",
+         overall.short_circuit_share),
+        ("local_share", _("Achats alimentaires locaux"), _("Local / de proximité"), "percent", overall.local_share),
+        ("organic_share", _("Achats alimentaires biologiques"), _("Agriculture biologique"), "percent",
+         overall.organic_share),
+        ("egalim_share", _("Achats alimentaires durables et de qualité (EGalim)"), _("EGalim"), "percent",
+         overall.egalim_share),
     )  # fmt: skip
     results = []
-    for code, label, unit, achieved in candidates:
+    for code, label, short_label, unit, achieved in candidates:
         target = getattr(objective, code)
         if target is None:
             continue
         target = as_decimal(target)
         reached = achieved is not None and achieved >= target
-        results.append(ObjectiveResult(code, label, unit, target, achieved, reached))
+        results.append(ObjectiveResult(code, label, unit, target, achieved, reached, short_label))
     return tuple(results)
 
 
