@@ -44,6 +44,8 @@ def file_name(buyer: Buyer, year: int, version: int) -> str:
 
 def _write_atomically(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():  # a version already downloaded is never silently replaced
+        raise FileExistsError(str(target))
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as handle:

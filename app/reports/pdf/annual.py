@@ -18,12 +18,11 @@ from app.reports.pdf.styles import (
     COVER_TITLE,
     H1,
     H2,
-    MISSED,
-    REACHED,
     SMALL,
     data_table,
     escape,
     kpi_row,
+    status_cell,
 )
 
 W = CONTENT_WIDTH
@@ -94,11 +93,8 @@ def _plural(count: int, singular: str, plural: str) -> str:
     return f"{number(count)} {singular if count == 1 else plural}"
 
 
-def _mark(reached: bool) -> str:
-    """A check or a cross (ZapfDingbats, one of the PDF standard fonts) before the word."""
-    if reached:
-        return '<font name="ZapfDingbats">4</font> ' + _("Atteint")
-    return '<font name="ZapfDingbats">8</font> ' + _("Non atteint")
+def _mark(reached: bool):
+    return status_cell(reached, _("Atteint") if reached else _("Non atteint"))
 
 
 def _cover(ind: Indicators) -> list:
@@ -160,8 +156,7 @@ def _summary(ind: Indicators) -> list:
                 o.label,
                 format_value(o.target, o.unit),
                 format_value(o.achieved, o.unit),
-                Paragraph(_mark(o.reached),
-                          REACHED if o.reached else MISSED),
+                _mark(o.reached),
             )
             for o in ind.objectives
         ]  # fmt: skip

@@ -95,3 +95,30 @@ def kpi_row(items, width) -> Table:
         )
     )
     return table
+
+
+def status_cell(reached: bool, text: str) -> Table:
+    """A green check or an orange cross drawn as vector lines (no font dependency), then the word."""
+    from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine
+
+    mark = Drawing(10, 10)
+    mark.add(Circle(5, 5, 5, fillColor=GREEN if reached else ACCENT, strokeColor=None))
+    white = colors.white
+    if reached:
+        mark.add(PolyLine([2.4, 5.2, 4.3, 3.1, 7.8, 7.2], strokeColor=white, strokeWidth=1.4))
+    else:
+        mark.add(Line(3, 3, 7, 7, strokeColor=white, strokeWidth=1.4))
+        mark.add(Line(3, 7, 7, 3, strokeColor=white, strokeWidth=1.4))
+    cell = Table([[mark, Paragraph(escape(text), REACHED if reached else MISSED)]], colWidths=[14, None])
+    cell.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return cell
