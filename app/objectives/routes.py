@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from app.core.auth import role_required
 from app.core.dates import today_paris
@@ -29,14 +29,21 @@ def _year(value) -> int:
 def index():
     year = _year(request.args.get("annee", type=int))
     search = request.args.get("q", "").strip()
-    statement = (
-        select(Buyer, Objective)
-        .outerjoin(Objective, and_(Objective.buyer_id == Buyer.id, Objective.year == year))
-        .order_by(Buyer.name)
-    )
+    statement = select(Buyer).order_by(Buyer.name)
     if search:
         statement = statement.where(Buyer.name.ilike(f"%{search}%") | Buyer.siret.contains(search))
-    return render_template("objectives/index.html", page=paginate(statement), year=year, search=search)
+    page = paginate(statement)
+    objectives = {
+        o.buyer_id: o
+        for o in db.session.scalars(
+            select(Objective).where(
+                Objective.year == year, Objective.buyer_id.in_([b.id for b in page.items])
+            )
+        )
+    }
+    return render_template(
+        "objectives/index.html", page=page, objectives=objectives, year=year, search=search
+    )
 
 
 @bp.route("/<int:buyer_id>/<int:year>", methods=["GET", "POST"])

@@ -22,7 +22,9 @@ def data(db):
 
 def _pdf_text(path: Path) -> str:
     reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())  # NBSP and line breaks too
+    return " ".join(
+        " ".join(page.extract_text() for page in reader.pages).split()
+    )  # NBSP and line breaks too
 
 
 def test_generated_pdf_holds_the_headline_figures_formatted_in_french(app, db, data, admin):
