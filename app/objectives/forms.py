@@ -4,7 +4,7 @@ from wtforms.validators import NumberRange, Optional
 
 from app.core.forms import BaseForm, FrenchDecimalField
 
-SHARE = [Optional(), NumberRange(0, 100, _l("Entre 0 et 100 %."))]
+SHARE = [Optional(), NumberRange(0, 100, _l("Entre 0 et 100 %%."))]
 
 
 class ObjectiveForm(BaseForm):
