@@ -54,7 +54,7 @@ def test_copy_from_previous_year(as_admin, db, buyer):
 
 def test_copy_without_previous_year_says_so(as_admin, db, buyer):
     response = as_admin.post(f"/objectifs/{buyer.id}/2026/copier", follow_redirects=True)
-    assert "Aucun objectif n'a été fixé pour 2025" in response.get_data(as_text=True)
+    assert "Aucun objectif n&#39;a été fixé pour 2025" in response.get_data(as_text=True)
     assert _objective(db, buyer, 2026) is None
 
 
