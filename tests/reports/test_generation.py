@@ -138,3 +138,14 @@ def test_cli_generate_stores_a_version_and_copies_it(runner, db, data, tmp_path)
     assert version.trigger == ReportTrigger.CLI and version.status == ReportStatus.DONE
     assert hashlib.sha256(output.read_bytes()).hexdigest() == version.checksum
     assert "version 1" in result.output
+
+
+def test_a_buyer_without_any_record_still_gets_a_readable_report(db, admin):
+    from tests import factories as f
+
+    buyer = f.BuyerFactory(name="Commune nouvelle")
+    version = services.generate_report_version(admin, buyer, 2025)
+    db.session.commit()
+    assert version.status == ReportStatus.DONE, version.error
+    text = _pdf_text(services.report_path(version))
+    assert "Aucun objectif n'a été fixé" in text and "Commune nouvelle" in text

@@ -193,3 +193,25 @@ def test_all_buyers_together_add_the_other_buyer(data):
 def test_figures_serialise_to_json(data):
     text = json.dumps(indicators_as_dict(compute_indicators(data["buyer"].id, YEAR)))
     assert '"amount": "175000.75"' in text
+
+
+def test_trend_lines_leave_gaps_for_years_without_value():
+    from app.core import charts
+
+    drawing = charts.trend_chart_with_gaps(
+        [2023, 2024, 2025], {"EGalim (%)": [None, Decimal("40"), Decimal("52")]}
+    )
+    line_chart = next(c for c in drawing.contents if hasattr(c, "joinedLines"))
+    assert line_chart.data == [[None, 40.0, 52.0]]
+    assert "<svg" in charts.to_svg(drawing)
+
+
+def test_trend_line_with_a_single_known_value_still_draws():
+    from reportlab.graphics import renderPDF
+
+    from app.core import charts
+
+    drawing = charts.trend_chart_with_gaps(
+        [2024, 2025], {"Bio (%)": [None, Decimal("20")], "Rien": [None, None]}
+    )
+    assert renderPDF.drawToString(drawing).startswith(b"%PDF")

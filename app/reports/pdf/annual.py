@@ -350,7 +350,7 @@ def _trend(ind: Indicators) -> list:
         Paragraph(_("Heures d'insertion réalisées"), H2),
         charts.trend_chart(years, {_("Heures réalisées"): [t.realized_hours for t in ind.trend]}, width=W),
         Paragraph(_("Parts en pourcentage"), H2),
-        charts.trend_chart(
+        charts.trend_chart_with_gaps(
             years,
             {
                 _("Marchés avec considération sociale (%)"): [t.social_count_share for t in ind.trend],
