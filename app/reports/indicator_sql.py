@@ -1,6 +1,6 @@
 """SQL building blocks of the indicators: which contracts, clauses, hours and participants count in a year."""
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, or_, select
 
 from app.contracts.models import Clause, Contract
 from app.hours.models import HourEntry
@@ -16,6 +16,15 @@ def live_contracts(buyer_id: int | None) -> list:
     if buyer_id is not None:
         conditions.append(Contract.buyer_id == buyer_id)
     return conditions
+
+
+def has_clause() -> ColumnElement:
+    """At least one social clause: the contract has a social consideration (DECP considerationsSociales)."""
+    return exists().where(Clause.contract_id == Contract.id)
+
+
+def contract_amount() -> ColumnElement:
+    return func.coalesce(func.sum(Contract.amount_excl_tax), 0)
 
 
 def notified_in(year: int) -> ColumnElement:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import case, distinct, exists, func, or_, select
+from sqlalchemy import case, distinct, func, select
 
 from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.enums import (
@@ -28,24 +28,22 @@ from app.extensions import db
 from app.food.queries import food_figures
 from app.hours.models import HourEntry
 from app.hours.queries import realized_hours_select
-from app.objectives.models import Objective
 from app.participants.models import Outcome, Participant, ParticipantEligibility
 from app.referential.models import Buyer, Company, CpvCode, Territory
 from app.reports.figures import (
     ContractFigures,
     ContractHours,
-    Exclusion,
     HoursFigures,
     InclusiveFigures,
     Indicators,
     Line,
-    ObjectiveResult,
     ParticipantFigures,
-    TrendPoint,
 )
 from app.reports.indicator_sql import (
     active_in_year,
     age_band,
+    contract_amount,
+    has_clause,
     hours_in_year,
     live_clause_ids,
     live_contracts,
@@ -53,10 +51,10 @@ from app.reports.indicator_sql import (
     participants_in_year,
     year_of,
 )
+from app.reports.indicator_summary import excluded, objective_results, trend
 
 __all__ = ["compute_indicators", "Indicators"]
 
-TREND_YEARS = 5
 UNKNOWN = "unknown"
 
 
@@ -86,46 +84,40 @@ def _count_lines(rows, labeller, order: list[str]) -> tuple[Line, ...]:
 # --- contracts --------------------------------------------------------------------------------------
 
 
-def _has_clause():
-    return exists().where(Clause.contract_id == Contract.id)
-
-
-def _amount():
-    return func.coalesce(func.sum(Contract.amount_excl_tax), 0)
-
-
 def _contract_figures(buyer_id: int | None, year: int) -> ContractFigures:
     scope = [*live_contracts(buyer_id), notified_in(year)]
-    social = case((_has_clause(), 1), else_=0)
+    social = case((has_clause(), 1), else_=0)
     total = db.session.execute(
         select(
             func.count(Contract.id),
-            _amount(),
+            contract_amount(),
             func.coalesce(func.sum(social), 0),
-            func.coalesce(func.sum(case((_has_clause(), Contract.amount_excl_tax), else_=0)), 0),
+            func.coalesce(func.sum(case((has_clause(), Contract.amount_excl_tax), else_=0)), 0),
         ).where(*scope)
     ).one()
     kinds = select(Clause.contract_id, Clause.kind).distinct().subquery()
     by_kind = db.session.execute(
-        select(kinds.c.kind, func.count(Contract.id), _amount())
+        select(kinds.c.kind, func.count(Contract.id), contract_amount())
         .join(kinds, kinds.c.contract_id == Contract.id)
         .where(*scope)
         .group_by(kinds.c.kind)
     ).all()
     by_category = db.session.execute(
-        select(Contract.category, func.count(Contract.id), _amount())
+        select(Contract.category, func.count(Contract.id), contract_amount())
         .where(*scope)
         .group_by(Contract.category)
     ).all()
     by_territory = db.session.execute(
-        select(Territory.name, func.count(Contract.id), _amount())
+        select(Territory.name, func.count(Contract.id), contract_amount())
         .outerjoin(Territory, Territory.id == Contract.territory_id)
         .where(*scope)
         .group_by(Territory.name)
     ).all()
     division = func.substr(Contract.cpv_code, 1, 2)
     divisions = (
-        select(division.label("division"), func.count(Contract.id).label("n"), _amount().label("amount"))
+        select(
+            division.label("division"), func.count(Contract.id).label("n"), contract_amount().label("amount")
+        )
         .where(*scope)
         .group_by(division)
         .subquery()
@@ -222,7 +214,9 @@ def _hours_figures(buyer_id: int | None, year: int) -> HoursFigures:
     realized_to_date = _sum_hours(HourEntry.clause_id.in_(planned_known), year_of(HourEntry.month) <= year)
     live = HourEntry.clause_id.in_(live_clause_ids(buyer_id))
     cumulated = _sum_hours(live, year_of(HourEntry.month) <= year)
-    first_year = db.session.scalar(select(func.min(year_of(HourEntry.month))).where(live))
+    first_year = db.session.scalar(
+        select(func.min(year_of(HourEntry.month))).where(live, year_of(HourEntry.month) <= year)
+    )
     by_modality = _hours_by(HourEntry.modality, buyer_id=buyer_id, year=year)
     by_employer = _hours_by(
         Company.kind, [(Company, Company.id == HourEntry.employer_id)], buyer_id=buyer_id, year=year
@@ -344,12 +338,12 @@ def _inclusive_figures(buyer_id: int | None, year: int, total_amount: Decimal) -
     )
     scope = [*live_contracts(buyer_id), notified_in(year)]
     count, amount = db.session.execute(
-        select(func.count(Contract.id), _amount()).where(
+        select(func.count(Contract.id), contract_amount()).where(
             *scope, Contract.id.in_(select(holder_kinds.c.contract_id))
         )
     ).one()
     by_kind = db.session.execute(
-        select(holder_kinds.c.kind, func.count(Contract.id), _amount())
+        select(holder_kinds.c.kind, func.count(Contract.id), contract_amount())
         .join(holder_kinds, holder_kinds.c.contract_id == Contract.id)
         .where(*scope)
         .group_by(holder_kinds.c.kind)
@@ -360,124 +354,6 @@ def _inclusive_figures(buyer_id: int | None, year: int, total_amount: Decimal) -
         amount_share=share(amount, total_amount),
         by_kind=_lines(by_kind, StructureKind.label_of),
     )
-
-
-# --- objectives, trend, exclusions --------------------------------------------------------------------
-
-
-def _objective_results(buyer_id, year, contracts, hours, participants, food) -> tuple[ObjectiveResult, ...]:
-    if buyer_id is None:
-        return ()
-    objective = db.session.scalar(
-        select(Objective).where(Objective.buyer_id == buyer_id, Objective.year == year)
-    )
-    if objective is None:
-        return ()
-    overall = food.overall
-    candidates = (
-        ("social_contract_count_share", _("Marchés comportant une considération sociale (en nombre)"),
-         _("Marchés avec clause (nombre)"), "percent", contracts.social_count_share),
-        ("social_contract_amount_share", _("Marchés comportant une considération sociale (en montant)"),
-         _("Marchés avec clause (montant)"), "percent", contracts.social_amount_share),
-        ("insertion_hours", _("Heures d'insertion réalisées"), _("Heures d'insertion"), "hours", hours.realized),
-        ("participants", _("Participants ayant travaillé dans l'année"), _("Participants"), "count",
-         Decimal(participants.count)),
-        ("short_circuit_share", _("Achats alimentaires en circuit court"), _("Circuit court"), "percent",
-         overall.short_circuit_share),
-        ("local_share", _("Achats alimentaires locaux"), _("Local / de proximité"), "percent", overall.local_share),
-        ("organic_share", _("Achats alimentaires biologiques"), _("Agriculture biologique"), "percent",
-         overall.organic_share),
-        ("egalim_share", _("Achats alimentaires durables et de qualité (EGalim)"), _("EGalim"), "percent",
-         overall.egalim_share),
-    )  # fmt: skip
-    results = []
-    for code, label, short_label, unit, achieved in candidates:
-        target = getattr(objective, code)
-        if target is None:
-            continue
-        target = as_decimal(target)
-        reached = achieved is not None and achieved >= target
-        results.append(ObjectiveResult(code, label, unit, target, achieved, reached, short_label))
-    return tuple(results)
-
-
-def _trend(buyer_id: int | None, year: int) -> tuple[TrendPoint, ...]:
-    first = year - TREND_YEARS + 1
-    notified_year = year_of(Contract.notified_on)
-    contracts = {
-        int(y): (n, amount, social)
-        for y, n, amount, social in db.session.execute(
-            select(
-                notified_year, func.count(Contract.id), _amount(), func.sum(case((_has_clause(), 1), else_=0))
-            )
-            .where(*live_contracts(buyer_id), notified_year.between(first, year))
-            .group_by(notified_year)
-        )
-    }
-    hour_year = year_of(HourEntry.month)
-    hours = {
-        int(y): (total, people)
-        for y, total, people in db.session.execute(
-            select(hour_year, func.sum(HourEntry.hours), func.count(distinct(HourEntry.participant_id)))
-            .where(HourEntry.clause_id.in_(live_clause_ids(buyer_id)), hour_year.between(first, year))
-            .group_by(hour_year)
-        )
-    }
-    points = []
-    for y in range(first, year + 1):
-        food = food_figures(year=y, buyer_id=buyer_id).overall
-        n, amount, social = contracts.get(y, (0, 0, 0))
-        total, people = hours.get(y, (0, 0))
-        points.append(
-            TrendPoint(y, int(n), as_decimal(amount), share(social, n), as_decimal(total), int(people),
-                       food.egalim_share, food.organic_share)
-        )  # fmt: skip
-    # Leading years without any data are left out: the trend starts where the records do.
-    while len(points) > 1 and not (
-        points[0].contract_count or points[0].realized_hours or points[0].egalim_share is not None
-    ):
-        points.pop(0)
-    return tuple(points)
-
-
-def _excluded(buyer_id: int | None, year: int) -> tuple[Exclusion, ...]:
-    def count(statement) -> int:
-        return int(db.session.scalar(statement) or 0)
-
-    live = live_contracts(buyer_id)
-    in_year = [*live, notified_in(year)]
-    owned = [] if buyer_id is None else [Contract.buyer_id == buyer_id]
-    clause_scope = select(func.count(Clause.id)).join(Contract, Contract.id == Clause.contract_id)
-    entries_archived = (
-        select(func.count(HourEntry.id))
-        .join(Clause, Clause.id == HourEntry.clause_id)
-        .join(Contract, Contract.id == Clause.contract_id)
-        .where(*owned, Contract.archived_at.is_not(None), year_of(HourEntry.month) == year)
-    )
-    counted = Participant.id.in_(participants_in_year(buyer_id, year))
-    reasons = (
-        ("contracts_without_notification_date", _("Marchés sans date de notification : comptés dans aucune année"),
-         count(select(func.count(Contract.id)).where(*live, Contract.notified_on.is_(None)))),
-        ("contracts_without_amount", _("Marchés notifiés dans l'année sans montant : absents des montants"),
-         count(select(func.count(Contract.id)).where(*in_year, Contract.amount_excl_tax.is_(None)))),
-        ("contracts_without_category", _("Marchés notifiés dans l'année sans code CPV : absents de la répartition par catégorie"),
-         count(select(func.count(Contract.id)).where(*in_year, Contract.category.is_(None)))),
-        ("contracts_without_territory", _("Marchés notifiés dans l'année sans territoire : absents de la répartition par territoire"),
-         count(select(func.count(Contract.id)).where(*in_year, Contract.territory_id.is_(None)))),
-        ("clauses_without_execution_period", _("Clauses de marchés sans date de notification ou sans durée : heures prévues non comptées"),
-         count(clause_scope.where(*live, or_(Contract.notified_on.is_(None), Contract.duration_months.is_(None))))),
-        ("clauses_without_planned_hours", _("Clauses en exécution dans l'année sans heures prévues : absentes des heures prévues et du taux de réalisation"),
-         count(clause_scope.where(*live, active_in_year(year), Clause.planned_hours.is_(None)))),
-        ("archived_contracts", _("Marchés archivés notifiés dans l'année : exclus de tous les chiffres"),
-         count(select(func.count(Contract.id)).where(*owned, Contract.archived_at.is_not(None), notified_in(year)))),
-        ("hour_entries_on_archived_contracts", _("Saisies d'heures de l'année sur des marchés archivés : exclues"),
-         count(entries_archived)),
-        ("participants_without_birth_year", _("Participants sans année de naissance : absents des tranches d'âge"),
-         count(select(func.count(Participant.id)).where(counted, Participant.birth_year.is_(None)))),
-        ("participants_without_qualification", _("Participants sans niveau de qualification renseigné"),
-         count(select(func.count(Participant.id)).where(counted, Participant.qualification_level.is_(None)))),
-    )  # fmt: skip
-    return tuple(Exclusion(code, label, n) for code, label, n in reasons)
 
 
 def compute_indicators(buyer_id: int | None, year: int, *, now: datetime | None = None) -> Indicators:
@@ -500,7 +376,7 @@ def compute_indicators(buyer_id: int | None, year: int, *, now: datetime | None 
         participants=participants,
         inclusive=_inclusive_figures(buyer_id, year, contracts.amount),
         food=food,
-        objectives=_objective_results(buyer_id, year, contracts, hours, participants, food),
-        trend=_trend(buyer_id, year),
-        excluded=_excluded(buyer_id, year),
+        objectives=objective_results(buyer_id, year, contracts, hours, participants, food),
+        trend=trend(buyer_id, year),
+        excluded=excluded(buyer_id, year),
     )

@@ -14,7 +14,7 @@ from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import ReportStatus, ReportTrigger, Role
 from app.core.errors import ServiceError
-from app.core.formatting import hours, number, percent
+from app.core.formatting import hours
 from app.core.pagination import paginate
 from app.extensions import db
 from app.referential.models import Buyer
@@ -23,6 +23,7 @@ from app.reports.export import flatten, indicators_as_dict
 from app.reports.forms import GenerateReportForm
 from app.reports.indicators import compute_indicators
 from app.reports.models import ReportVersion
+from app.reports.pdf.front import format_value
 
 VIEWERS = (Role.READER, Role.OFFICER)
 
@@ -48,14 +49,6 @@ def list_link(endpoint: str, **args) -> str | None:
     if endpoint not in current_app.view_functions:
         return None
     return url_for(endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
-
-
-def objective_value(value, unit: str) -> str:
-    if unit == "percent":
-        return percent(value)
-    if unit == "hours":
-        return hours(value)
-    return number(value)
 
 
 def _charts(ind) -> dict[str, str]:
@@ -94,7 +87,9 @@ def _charts(ind) -> dict[str, str]:
             charts.trend_chart(
                 [t.year for t in ind.trend], {_("Heures réalisées"): [t.realized_hours for t in ind.trend]}
             )
-        ),
+        )
+        if len(ind.trend) > 1
+        else None,
     }
 
 
@@ -132,7 +127,7 @@ def dashboard():
         charts=_charts(indicators),
         versions=versions,
         link=list_link,
-        objective_value=objective_value,
+        objective_value=format_value,
         generate_form=_generate_form(buyers, buyer, year) if current_user.has_role(Role.ADMIN) else None,
     )
 

@@ -7,40 +7,34 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from app.core import charts
 from app.core.enums import FoodFamily
 from app.core.figures import share
-from app.core.formatting import date_fr, datetime_fr, hours, money, number, percent
+from app.core.formatting import datetime_fr, hours, money, number, percent
 from app.reports.figures import Indicators, Line
 from app.reports.pdf.document import CONTENT_WIDTH, build_pdf
+from app.reports.pdf.front import cover, summary
 from app.reports.pdf.method import method_annex
 from app.reports.pdf.styles import (
     BODY,
-    COVER_BUYER,
-    COVER_SUB,
-    COVER_TITLE,
     H1,
     H2,
     SMALL,
     data_table,
-    escape,
     kpi_row,
-    status_cell,
 )
 
 W = CONTENT_WIDTH
-
-
-def format_value(value, unit: str) -> str:
-    if unit == "percent":
-        return percent(value)
-    if unit == "hours":
-        return hours(value)
-    return number(value)
 
 
 def _share_of(part, whole) -> str:
     return percent(share(part, whole))
 
 
+def _nothing() -> list:
+    return [Paragraph(_("Aucune donnée pour cette année."), SMALL), Spacer(1, 3 * mm)]
+
+
 def _amount_table(lines: tuple[Line, ...], first: str, total_count: int, total_amount) -> list:
+    if not lines:
+        return _nothing()
     rows = [
         (line.label, number(line.count), money(line.value), _share_of(line.value, total_amount))
         for line in lines
@@ -63,6 +57,8 @@ def _amount_table(lines: tuple[Line, ...], first: str, total_count: int, total_a
 
 
 def _count_table(title: str, lines: tuple[Line, ...], first: str, total: int, note: str = "") -> list:
+    if not lines:
+        return [Paragraph(title, H2), *_nothing()]
     rows = [(line.label, number(line.count), _share_of(line.count, total)) for line in lines]
     flowables = [
         Paragraph(title, H2),
@@ -74,6 +70,8 @@ def _count_table(title: str, lines: tuple[Line, ...], first: str, total: int, no
 
 
 def _hours_table(lines: tuple[Line, ...], first: str, total) -> list:
+    if not lines:
+        return _nothing()
     rows = [
         (line.label, hours(line.value), _share_of(line.value, total), number(line.count)) for line in lines
     ]
@@ -91,100 +89,6 @@ def _hours_table(lines: tuple[Line, ...], first: str, total) -> list:
 
 def _plural(count: int, singular: str, plural: str) -> str:
     return f"{number(count)} {singular if count == 1 else plural}"
-
-
-def _mark(reached: bool):
-    return status_cell(reached, _("Atteint") if reached else _("Non atteint"))
-
-
-def _cover(ind: Indicators) -> list:
-    buyer = escape(ind.buyer_name)
-    siret = f"SIRET {ind.buyer_siret}" if ind.buyer_siret else _("Ensemble des acheteurs suivis")
-    return [
-        Spacer(1, 45 * mm),
-        Paragraph(_("Rapport annuel de suivi du SPASER"), COVER_TITLE),
-        Spacer(1, 4 * mm),
-        Paragraph(
-            _("Schéma de promotion des achats publics socialement et écologiquement responsables"), COVER_SUB
-        ),
-        Spacer(1, 25 * mm),
-        Paragraph(buyer, COVER_BUYER),
-        Paragraph(siret, COVER_SUB),
-        Spacer(1, 10 * mm),
-        Paragraph(_("Année %(year)s", year=ind.year), COVER_TITLE),
-        Spacer(1, 30 * mm),
-        kpi_row(
-            [
-                (number(ind.contracts.count), _("marchés notifiés")),
-                (percent(ind.contracts.social_count_share), _("avec une considération sociale")),
-                (hours(ind.hours.realized), _("heures d'insertion")),
-                (number(ind.participants.count), _("participants")),
-            ],
-            W,
-        ),
-        Spacer(1, 20 * mm),
-        Paragraph(
-            _("Données extraites le %(date)s à %(time)s (heure de Paris).", date=date_fr(ind.extracted_at),
-              time=datetime_fr(ind.extracted_at)[-5:]),
-            BODY,
-        ),
-        Paragraph(
-            _("Rapport établi en application de l'article L2111-3 du Code de la commande publique. "
-              "Montants en euros hors taxes."),
-            SMALL,
-        ),
-        PageBreak(),
-    ]  # fmt: skip
-
-
-def _summary(ind: Indicators) -> list:
-    story = [Paragraph(_("Synthèse : objectifs et réalisations %(year)s", year=ind.year), H1)]
-    if not ind.objectives:
-        story.append(Paragraph(_("Aucun objectif n'a été fixé pour cette année : les réalisations sont "
-                                 "présentées sans comparaison."), BODY))  # fmt: skip
-    else:
-        reached = ind.objectives_reached
-        story.append(
-            Paragraph(
-                _("%(reached)s objectif(s) atteint(s) sur %(total)s fixés pour %(year)s.",
-                  reached=reached, total=len(ind.objectives), year=ind.year),
-                BODY,
-            )
-        )  # fmt: skip
-        rows = [
-            (
-                o.label,
-                format_value(o.target, o.unit),
-                format_value(o.achieved, o.unit),
-                _mark(o.reached),
-            )
-            for o in ind.objectives
-        ]  # fmt: skip
-        story.append(
-            data_table(
-                [_("Objectif"), _("Cible"), _("Réalisé"), _("Résultat")],
-                rows,
-                [W * 0.5, W * 0.16, W * 0.16, W * 0.18],
-                numeric=(1, 2),
-            )
-        )
-        shares = [(o.short_label, o.achieved, o.target) for o in ind.objectives if o.unit == "percent"]
-        if shares:
-            story += [Paragraph(_("Parts atteintes et cibles"), H2), charts.share_bars(shares, width=W)]
-    story += [
-        Paragraph(_("Chiffres clés"), H2),
-        kpi_row(
-            [
-                (money(ind.contracts.amount, cents=False), _("montant notifié HT")),
-                (percent(ind.hours.realization_rate), _("taux de réalisation des heures")),
-                (number(ind.hours.fte, 1), _("équivalents temps plein")),
-                (money(ind.inclusive.amount, cents=False), _("attribués à des structures inclusives")),
-            ],
-            W,
-        ),
-        PageBreak(),
-    ]
-    return story
 
 
 def _contracts(ind: Indicators) -> list:
@@ -217,7 +121,11 @@ def _contracts(ind: Indicators) -> list:
 
 def _hours(ind: Indicators) -> list:
     h = ind.hours
-    since = h.first_year or ind.year
+    if h.first_year:
+        cumulated = _("Depuis %(since)s, %(cumulated)s d'insertion ont été réalisées au titre des clauses de cet "
+                      "acheteur.", since=h.first_year, cumulated=hours(h.cumulated))  # fmt: skip
+    else:
+        cumulated = _("Aucune heure d'insertion n'est enregistrée jusqu'à fin %(year)s.", year=ind.year)
     story = [
         Paragraph(_("2. Heures d'insertion"), H1),
         kpi_row(
@@ -230,19 +138,17 @@ def _hours(ind: Indicators) -> list:
             W,
         ),
         Spacer(1, 3 * mm),
-        Paragraph(
-            _("Depuis %(since)s, %(cumulated)s d'insertion ont été réalisées au titre des clauses de cet acheteur.",
-              since=since, cumulated=hours(h.cumulated)),
-            BODY,
-        ),
+        Paragraph(cumulated, BODY),
         Paragraph(_("Par modalité de réalisation"), H2),
-        charts.bar_chart([line.label for line in h.by_modality], [line.value for line in h.by_modality],
-                         width=W, value_format=hours),
-    ]  # fmt: skip
+    ]
+    if h.by_modality:
+        story.append(charts.bar_chart([line.label for line in h.by_modality], [line.value for line in h.by_modality],
+                                      width=W, value_format=hours))  # fmt: skip
     story += _hours_table(h.by_modality, _("Modalité"), h.realized)
     story += [CondPageBreak(70 * mm), Paragraph(_("Par territoire"), H2)]
-    story += [charts.bar_chart([line.label for line in h.by_territory], [line.value for line in h.by_territory],
-                               width=W, value_format=hours, color=charts.GREEN)]  # fmt: skip
+    if h.by_territory:
+        story += [charts.bar_chart([line.label for line in h.by_territory], [line.value for line in h.by_territory],
+                                   width=W, value_format=hours, color=charts.GREEN)]  # fmt: skip
     story += _hours_table(h.by_territory, _("Territoire du marché"), h.realized)
     story += [CondPageBreak(50 * mm), Paragraph(_("Par type de structure employeuse"), H2)]
     story += _hours_table(h.by_employer_kind, _("Structure"), h.realized)
@@ -254,6 +160,8 @@ def _hours(ind: Indicators) -> list:
          hours(row.realized), hours(row.realized_to_date), percent(row.realization_rate))
         for row in h.by_contract
     ]  # fmt: skip
+    if not rows:
+        return story + _nothing() + [PageBreak()]
     story.append(
         data_table(
             [_("Marché"), _("Objet"), _("Prévues"), str(ind.year), _("Depuis le début"), _("Taux")],
@@ -345,22 +253,29 @@ def _inclusive_and_food(ind: Indicators) -> list:
 
 def _trend(ind: Indicators) -> list:
     years = [t.year for t in ind.trend]
-    story = [
-        Paragraph(_("6. Évolution sur les dernières années"), H1),
-        Paragraph(_("Heures d'insertion réalisées"), H2),
-        charts.trend_chart(years, {_("Heures réalisées"): [t.realized_hours for t in ind.trend]}, width=W),
-        Paragraph(_("Parts en pourcentage"), H2),
-        charts.trend_chart_with_gaps(
-            years,
-            {
-                _("Marchés avec considération sociale (%)"): [t.social_count_share for t in ind.trend],
-                _("Achats EGalim (%)"): [t.egalim_share for t in ind.trend],
-                _("Achats bio (%)"): [t.organic_share for t in ind.trend],
-            },
-            width=W,
-        ),
-        Spacer(1, 3 * mm),
-    ]
+    story = [Paragraph(_("6. Évolution sur les dernières années"), H1)]
+    if len(years) < 2:
+        story.append(
+            Paragraph(_("L'évolution sera tracée dès que deux années au moins seront enregistrées."), BODY)
+        )
+    else:
+        story += [
+            Paragraph(_("Heures d'insertion réalisées"), H2),
+            charts.trend_chart(
+                years, {_("Heures réalisées"): [t.realized_hours for t in ind.trend]}, width=W
+            ),
+            Paragraph(_("Parts en pourcentage"), H2),
+            charts.trend_chart_with_gaps(
+                years,
+                {
+                    _("Marchés avec considération sociale (%)"): [t.social_count_share for t in ind.trend],
+                    _("Achats EGalim (%)"): [t.egalim_share for t in ind.trend],
+                    _("Achats bio (%)"): [t.organic_share for t in ind.trend],
+                },
+                width=W,
+            ),
+            Spacer(1, 3 * mm),
+        ]
     rows = [
         (str(t.year), number(t.contract_count), money(t.contract_amount, cents=False), percent(t.social_count_share),
          hours(t.realized_hours), number(t.participants), percent(t.egalim_share))
@@ -379,8 +294,8 @@ def _trend(ind: Indicators) -> list:
 
 def annual_report_story(ind: Indicators) -> list:
     return [
-        *_cover(ind),
-        *_summary(ind),
+        *cover(ind),
+        *summary(ind),
         *_contracts(ind),
         *_hours(ind),
         *_participants(ind),
