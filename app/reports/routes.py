@@ -17,7 +17,7 @@ from app.core.errors import ServiceError
 from app.core.formatting import hours
 from app.core.pagination import paginate
 from app.extensions import db
-from app.referential.models import Buyer
+from app.referential.models import Buyer, Territory
 from app.reports import bp, services
 from app.reports.export import flatten, indicators_as_dict
 from app.reports.forms import GenerateReportForm
@@ -127,6 +127,7 @@ def dashboard():
         charts=_charts(indicators),
         versions=versions,
         link=list_link,
+        territory_ids={t.name: t.id for t in db.session.scalars(select(Territory))},
         objective_value=format_value,
         generate_form=_generate_form(buyers, buyer, year) if current_user.has_role(Role.ADMIN) else None,
     )

@@ -113,3 +113,18 @@ def test_csv_annex_holds_the_figures_for_french_excel(as_reader, data):
 def test_unknown_buyer_is_a_404_and_bad_year_a_400(as_reader):
     assert as_reader.get("/rapports/?acheteur=999999").status_code == 404
     assert as_reader.get("/rapports/?annee=3000").status_code == 400
+
+
+def test_figures_link_to_list_pages_only_when_they_exist(app):
+    from app.reports.routes import list_link
+
+    with app.test_request_context():
+        assert list_link("reports.versions", acheteur=3, annee=None) == "/rapports/versions?acheteur=3"
+        assert list_link("no_such.index", buyer=3) is None
+
+
+def test_dashboard_links_figures_to_the_lists_behind_them(as_reader, data, app):
+    page = as_reader.get(f"/rapports/?acheteur={data['buyer'].id}&annee={YEAR}").get_data(as_text=True)
+    if "contracts.index" in app.view_functions:
+        assert f"/marches/?buyer={data['buyer'].id}" in page and "clause_kind=reserved" in page
+    assert f"/rapports/indicateurs.csv?acheteur={data['buyer'].id}" in page
