@@ -142,14 +142,18 @@ def generate_report_version(
 
 
 def scheduled_report_exists(buyer_id: int, year: int) -> bool:
-    """Whether the scheduler already produced this buyer's report for ``year`` (idempotent yearly job)."""
+    """Whether the scheduler already produced (or is producing) this buyer's report for ``year``.
+
+    Makes the yearly job idempotent; a version still "running" belongs to another scheduler process
+    unless it is stale (see ``fail_stale_versions``, called first).
+    """
     return (
         db.session.scalar(
             select(func.count(ReportVersion.id)).where(
                 ReportVersion.buyer_id == buyer_id,
                 ReportVersion.year == year,
                 ReportVersion.trigger == ReportTrigger.SCHEDULER,
-                ReportVersion.status == ReportStatus.DONE,
+                ReportVersion.status.in_([ReportStatus.DONE, ReportStatus.RUNNING]),
             )
         )
         > 0

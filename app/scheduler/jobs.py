@@ -19,7 +19,7 @@ from app.extensions import db
 from app.objectives.models import Objective
 from app.referential.models import Buyer
 from app.reports.models import ReportVersion
-from app.reports.services import generate_report_version, scheduled_report_exists
+from app.reports.services import fail_stale_versions, generate_report_version, scheduled_report_exists
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
     cancel the others; a failed one is generated again at the next run.
     """
     year = now.astimezone(PARIS).year - 1
+    if fail_stale_versions():
+        db.session.commit()
     buyers = db.session.scalars(
         select(Buyer)
         .join(Objective, Objective.buyer_id == Buyer.id)

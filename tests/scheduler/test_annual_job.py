@@ -124,3 +124,27 @@ def test_a_stored_job_whose_date_passed_runs_once_when_the_scheduler_starts(app,
     finally:
         scheduler.shutdown(wait=True)
     assert len(calls) == 1
+
+
+def test_a_report_being_produced_by_another_process_is_not_started_twice(db, buyers):
+    from app.core.db import utcnow
+
+    running = ReportVersion(buyer_id=buyers[0].id, year=2025, version=1, status=ReportStatus.RUNNING,
+                            trigger=ReportTrigger.SCHEDULER, started_at=utcnow())  # fmt: skip
+    db.session.add(running)
+    db.session.commit()
+    produced = jobs.generate_annual_reports(datetime(2026, 1, 15, 6, 0, tzinfo=PARIS))
+    assert [v.buyer.name for v in produced] == ["Agglomération"]
+
+
+def test_a_generation_left_running_by_a_dead_process_is_failed_and_redone(db, buyers):
+    from app.core.db import utcnow
+
+    stale = ReportVersion(buyer_id=buyers[0].id, year=2025, version=1, status=ReportStatus.RUNNING,
+                          trigger=ReportTrigger.SCHEDULER, started_at=utcnow() - timedelta(hours=3))  # fmt: skip
+    db.session.add(stale)
+    db.session.commit()
+    produced = jobs.generate_annual_reports(datetime(2026, 1, 15, 6, 0, tzinfo=PARIS))
+    assert sorted((v.buyer.name, v.version) for v in produced) == [("Agglomération", 1), ("Département", 2)]
+    db.session.refresh(stale)
+    assert stale.status == ReportStatus.FAILED and "interrompue" in stale.error
