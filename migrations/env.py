@@ -82,6 +82,10 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    # The scheduler's job store (APScheduler) owns its table: autogenerate and `db check` ignore it.
+    conf_args.setdefault(
+        "include_object", lambda obj, name, type_, *_: not (type_ == "table" and name == "apscheduler_jobs")
+    )
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

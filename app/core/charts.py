@@ -216,3 +216,19 @@ def to_svg(drawing: Drawing, name: str | None = None) -> str:
     if "preserveAspectRatio" not in svg[: svg.find(">")]:
         svg = svg.replace("<svg ", '<svg preserveAspectRatio="xMinYMin meet" ', 1)
     return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def trend_chart_with_gaps(
+    years: Sequence[int], series: dict[str, Sequence[Decimal | float | int | None]], **options
+) -> Drawing:
+    """Like ``trend_chart``, but a year without a value (None) is a gap in its line, not a fall to zero."""
+    drawing = trend_chart(years, series, **options)
+    rows = []
+    for values in series.values():
+        known = [v for v in values if v is not None]
+        # ReportLab cannot draw a line through fewer than two points: such a series keeps its zeros.
+        rows.append([None if v is None and len(known) > 1 else float(v or 0) for v in values])
+    for item in drawing.contents:
+        if isinstance(item, HorizontalLineChart):
+            item.data = rows
+    return drawing

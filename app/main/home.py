@@ -5,10 +5,11 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.contracts.models import Clause, Contract, clause_facilitators
 from app.core.dates import today_paris
-from app.core.enums import Role
+from app.core.enums import ReportStatus, Role
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.queries import behind_schedule
+from app.objectives.models import Objective
 from app.participants.queries import outcomes_due_count
 from app.reports.models import ReportVersion
 
@@ -62,8 +63,15 @@ def home_context(user) -> dict:
     reports = db.session.scalars(
         select(ReportVersion).order_by(ReportVersion.started_at.desc()).limit(5)
     ).all()
-    context = {"recent_reports": reports, "year": year}
+    context = {
+        "recent_reports": reports,
+        "year": year,
+        "report_count": _count(
+            select(func.count(ReportVersion.id)).where(ReportVersion.status == ReportStatus.DONE)
+        ),
+    }
     if user.role == Role.ADMIN:
         context["user_count"] = _count(select(func.count(User.id)).where(User.is_active))
         context["contract_count"] = _count(select(func.count()).select_from(_active_contracts().subquery()))
+        context["objective_count"] = _count(select(func.count(Objective.id)).where(Objective.year == year))
     return context

@@ -1,3 +1,46 @@
+"""``flask scheduler run``: the scheduler process, to run next to gunicorn (one instance only)."""
+
+from datetime import datetime
+
+import click
+from apscheduler.events import EVENT_SCHEDULER_STARTED
+from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.dates import PARIS
+from app.core.formatting import datetime_fr
+
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
+
+
+@scheduler_cli.command("run")
+def run_command():
+    """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
+    from app.scheduler.jobs import JOB_ID, build_scheduler
+
+    scheduler = build_scheduler(current_app._get_current_object())
+    cron = current_app.config["REPORT_CRON"]
+    click.echo(f"Planificateur démarré (rapports annuels : « {cron} », heure de Paris).")
+    scheduler.add_listener(
+        lambda event: click.echo(
+            f"Prochain rapport annuel : {datetime_fr(scheduler.get_job(JOB_ID).next_run_time)}"
+        ),
+        mask=EVENT_SCHEDULER_STARTED,
+    )
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Planificateur arrêté.")
+
+
+@scheduler_cli.command("annual-reports")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
+def annual_reports_command(on):
+    """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""
+    from app.scheduler.jobs import generate_annual_reports
+
+    now = on.replace(hour=12, tzinfo=PARIS) if on else datetime.now(PARIS)
+    versions = generate_annual_reports(now)
+    for version in versions:
+        click.echo(f"{version.buyer.name} {version.year} : version {version.version} ({version.status})")
+    click.echo(f"{len(versions)} rapport(s) généré(s).")
