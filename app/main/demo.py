@@ -23,6 +23,8 @@ from app.core.enums import (
     Modality,
     OutcomeStatus,
     QualificationLevel,
+    ReportStatus,
+    ReportTrigger,
     ReservedArticle,
     StructureKind,
 )
@@ -31,12 +33,13 @@ from app.food import services as food_services
 from app.hours import services as hour_services
 from app.hours.checks import HourLine
 from app.main import demo_catalog as catalog
-from app.objectives.models import Objective
+from app.objectives import services as objective_services
 from app.participants import services as participant_services
 from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
 from app.referential.communes import communes
 from app.referential.models import CpvCode, Territory
 from app.referential.services import find_or_create_buyer, find_or_create_company
+from app.reports import services as report_services
 
 
 def _siret(body: str) -> str:
@@ -76,6 +79,7 @@ class DemoBuilder:
         self._food()
         self._objectives()
         self._archive_one_contract()
+        self._sample_report()
         db.session.flush()
         return self.counts
 
@@ -375,27 +379,31 @@ class DemoBuilder:
         contract_services.archive_contract(self.officer, archived)
 
     def _objectives(self):
+        admin = self.users["admin"]
         count = 0
         for buyer in self.buyers:
+            is_department = buyer is self.buyers[0]
             for offset, year in enumerate(self.years):
-                is_department = buyer is self.buyers[0]
-                db.session.add(
-                    Objective(
-                        buyer=buyer,
-                        year=year,
-                        social_contract_count_share=Decimal(25 + 5 * offset),
-                        social_contract_amount_share=Decimal(35 + 5 * offset),
-                        insertion_hours=Decimal(12_000 if is_department else 3_000)
-                        * (1 + Decimal(offset) / 5),
-                        participants=25 if is_department else 8,
-                        short_circuit_share=Decimal(40) if is_department else None,
-                        local_share=Decimal(50) if is_department else None,
-                        organic_share=Decimal(20) if is_department else None,
-                        egalim_share=Decimal(50) if is_department else None,
-                    )
-                )
+                values = {
+                    "social_contract_count_share": Decimal(25 + 5 * offset),
+                    "social_contract_amount_share": Decimal(35 + 5 * offset),
+                    "insertion_hours": Decimal(6_000 if is_department else 1_500) * (1 + Decimal(offset) / 5),
+                    "participants": 25 if is_department else 8,
+                    "short_circuit_share": Decimal(40) if is_department else None,
+                    "local_share": Decimal(50) if is_department else None,
+                    "organic_share": Decimal(20) if is_department else None,
+                    "egalim_share": Decimal(50) if is_department else None,
+                }
+                objective_services.save_objective(admin, buyer, year, values)
                 count += 1
         self.counts["objectifs"] = count
+
+    def _sample_report(self):
+        """The Département's report for last year, as the January job would have produced it."""
+        version = report_services.generate_report_version(
+            "démonstration", self.buyers[0], self.today.year - 1, trigger=ReportTrigger.CLI
+        )
+        self.counts["rapports SPASER"] = 1 if version.status == ReportStatus.DONE else 0
 
 
 @click.command("demo")

@@ -1,4 +1,5 @@
-"""Scheduled jobs: every January, the SPASER report of the year before for every buyer with objectives.
+"""Scheduled jobs: every January, the SPASER report of the year before for every buyer with objectives;
+every night, the erasure of participants' identities kept past the retention period (GDPR).
 
 The scheduler runs as its own process (``flask scheduler run``) with a persistent job store in the app's
 database (table ``apscheduler_jobs``), so that a scheduler that was down on the date catches up when it
@@ -24,6 +25,8 @@ from app.reports.services import fail_stale_versions, generate_report_version, s
 logger = logging.getLogger(__name__)
 
 JOB_ID = "annual_spaser_reports"
+PURGE_JOB_ID = "participant_identity_purge"
+PURGE_CRON = "30 3 * * *"  # every night at 03:30, Paris time
 JOBS_TABLE = "apscheduler_jobs"
 # A scheduler stopped on 15 January still produces the reports if it is back within 60 days.
 MISFIRE_GRACE_SECONDS = 60 * 24 * 3600
@@ -77,6 +80,18 @@ def annual_reports_job() -> None:
         generate_annual_reports(datetime.now(UTC))
 
 
+def purge_identities_job() -> None:
+    """Entry point stored in the job store: erase the identities kept past the retention period."""
+    from app import create_app
+    from app.participants.services import purge_identities
+
+    app = _app or create_app()
+    with app.app_context():
+        codes = purge_identities(SCHEDULER_ACTOR)
+        db.session.commit()
+        logger.info("Participant identities purged: %s", len(codes))
+
+
 def build_scheduler(app, scheduler_class=BlockingScheduler):
     """A scheduler with the persistent job store and the yearly report job (cron ``REPORT_CRON``, Paris)."""
     global _app
@@ -93,6 +108,13 @@ def build_scheduler(app, scheduler_class=BlockingScheduler):
         CronTrigger.from_crontab(app.config["REPORT_CRON"], timezone=PARIS),
         id=JOB_ID,
         name="Rapports SPASER annuels",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        purge_identities_job,
+        CronTrigger.from_crontab(PURGE_CRON, timezone=PARIS),
+        id=PURGE_JOB_ID,
+        name="Purge des identités des bénéficiaires",
         replace_existing=True,
     )
     return scheduler

@@ -9,6 +9,7 @@ from app.main.demo_catalog import DEMO_PASSWORD
 from app.objectives.models import Objective
 from app.participants.models import Participant
 from app.referential.models import Buyer, Company, Territory
+from app.reports.models import ReportVersion
 
 
 def _count(db, model):
@@ -27,6 +28,8 @@ def test_demo_fills_an_empty_database_coherently(runner, db, client):
     assert _count(db, CateringSite) == 2
     assert _count(db, Purchase) > 300
     assert _count(db, Objective) == 15
+    report = db.session.scalars(select(ReportVersion)).one()
+    assert report.status == "done" and len(report.checksum) == 64
     assert _count(db, HourEntry) > 500
     kinds = set(db.session.scalars(select(Clause.kind).distinct()))
     assert kinds == set(ClauseKind.codes())

@@ -148,3 +148,26 @@ def test_a_generation_left_running_by_a_dead_process_is_failed_and_redone(db, bu
     assert sorted((v.buyer.name, v.version) for v in produced) == [("Agglomération", 1), ("Département", 2)]
     db.session.refresh(stale)
     assert stale.status == ReportStatus.FAILED and "interrompue" in stale.error
+
+
+def test_the_nightly_job_purges_identities_past_the_retention_period(app, db):
+    from datetime import date
+
+    from app.participants.models import Participant, ParticipantIdentity
+    from app.participants.services import purge_cutoff
+
+    participant = f.ParticipantFactory()
+    participant.identity = ParticipantIdentity(first_name="Karim", last_name="Benali", phone="06 00 00 00 00")
+    db.session.commit()
+    old = purge_cutoff(date.today()).replace(day=1)
+    old = old.replace(year=old.year - 1)
+    f.HourEntryFactory(participant=participant, month=old)
+    long_ago = datetime(old.year, old.month, 1, tzinfo=UTC)
+    db.session.execute(db.update(ParticipantIdentity).values(updated_at=long_ago))
+    db.session.execute(db.update(Participant).values(updated_at=long_ago))
+    db.session.commit()
+    jobs.build_scheduler(app, BackgroundScheduler)  # binds the job to this application
+    jobs.purge_identities_job()
+    db.session.expire_all()
+    identity = db.session.get(ParticipantIdentity, participant.id)
+    assert identity.last_name == "" and identity.phone == "" and identity.erased_at is not None

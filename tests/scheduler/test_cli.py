@@ -16,7 +16,7 @@ def test_scheduler_run_starts_the_blocking_scheduler_with_the_yearly_job(runner,
     monkeypatch.setattr(BlockingScheduler, "start", fake_start)
     result = runner.invoke(args=["scheduler", "run"])
     assert result.exit_code == 0, result.output
-    assert started == [{"annual_spaser_reports"}]
+    assert started == [{"annual_spaser_reports", "participant_identity_purge"}]
     assert "Planificateur démarré" in result.output and "0 6 15 1 *" in result.output
     assert "Planificateur arrêté" in result.output
 

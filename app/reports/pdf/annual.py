@@ -166,7 +166,7 @@ def _hours(ind: Indicators) -> list:
         data_table(
             [_("Marché"), _("Objet"), _("Prévues"), str(ind.year), _("Depuis le début"), _("Taux")],
             rows,
-            [W * 0.12, W * 0.38, W * 0.12, W * 0.12, W * 0.14, W * 0.12],
+            [W * 0.17, W * 0.35, W * 0.11, W * 0.11, W * 0.14, W * 0.12],
             numeric=(2, 3, 4, 5),
         )
     )
