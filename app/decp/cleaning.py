@@ -32,6 +32,7 @@ WARNING_REASONS = {
     "invalid_cpv": _l("Code CPV invalide : laissé vide"),
     "place_type_normalized": _l("Type de lieu d'exécution écrit autrement : orthographe officielle retenue"),
     "unknown_place_type": _l("Type de lieu d'exécution inconnu : laissé vide"),
+    "invalid_place_code": _l("Code de lieu d'exécution de plus de 20 caractères : laissé vide"),
     "holder_other_identifier": _l("Titulaire identifié autrement que par un SIRET (TVA, HORS-UE…)"),
     "invalid_holder": _l("Titulaire au SIRET invalide ou sans identifiant : titulaire ignoré"),
     "unknown_nature": _l("Nature inconnue : nature par défaut retenue"),

@@ -18,6 +18,8 @@ from app.decp.cleaning import Warn, clean_text, fold
 from app.decp.reader import CONCESSION
 
 MAX_REFERENCE_LENGTH = 64  # Contract.reference; DECP allows 16, longer ids are kept when they fit
+MAX_HOLDER_ID_LENGTH = 40  # Company.identifier
+MAX_PLACE_CODE_LENGTH = 20  # Contract.place_code
 
 _NATURES = {fold(n): n for n in Nature.codes()}
 _NATURES.update(
@@ -132,8 +134,8 @@ def _holders(items: list, warn: Warn) -> list[HolderData]:
             # Undeclared or misspelt type: 14 digits are a SIRET, anything else is taken as given.
             compact = normalize_siret(identifier)
             id_type = IdentifierType.SIRET if compact.isdigit() and len(compact) == 14 else None
-        if not identifier:
-            warn("invalid_holder", f"titulaire sans identifiant : {name or '—'}")
+        if not identifier or len(identifier) > MAX_HOLDER_ID_LENGTH:
+            warn("invalid_holder", f"identifiant absent ou trop long : {identifier[:60] or name or '—'}")
             continue
         if id_type is None:
             warn("invalid_holder", f"type d'identifiant inconnu : {declared or '—'} ({identifier})")
@@ -206,6 +208,9 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
     procedure = _procedure(raw.get("procedure"), concession, warn)
     place = raw.get("lieuExecution") if isinstance(raw.get("lieuExecution"), dict) else {}
     place_code = clean_text(place.get("code"), "lieuExecution.code", warn)
+    if place_code and len(place_code) > MAX_PLACE_CODE_LENGTH:
+        warn("invalid_place_code", f"lieuExecution.code : {place_code[:60]}")
+        place_code = None
     place_type = cleaning.clean_place_type(place.get("typeCode"), warn) if place_code else None
 
     amount_field = "valeurGlobale" if concession else "montant"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.contracts.models import Clause, Contract
@@ -101,6 +101,7 @@ class _Importer:
         self.buyer_ids: dict[str, int] = {}
 
     def run(self, stream: BinaryIO, on_record: Callable[[], None] | None) -> None:
+        _begin_outer_transaction()
         for raw in iter_records(stream):
             self.summary.read += 1
             if self.buyer_filter and isinstance(raw.data, dict) and buyer_siret_of(raw.data) != self.buyer_filter:
@@ -168,6 +169,16 @@ class _Importer:
         return "updated"
 
 
+def _begin_outer_transaction() -> None:
+    """Make each record's SAVEPOINT nest inside the file's transaction, on SQLite too.
+
+    pysqlite only opens a transaction before a data-changing statement; a SAVEPOINT issued first would be
+    the outermost one, and releasing it would commit. A no-op UPDATE opens the transaction.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE buyers SET id = id WHERE 1 = 0"))
+
+
 def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> ContractData:
     return ContractData(
         buyer_id=buyer_id,
@@ -180,7 +191,7 @@ def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> C
         amount_excl_tax=record.amount,
         notified_on=record.notified_on,
         duration_months=record.duration_months,
-        place_code=(record.place_code or "")[:20] or None,
+        place_code=record.place_code,
         place_type=record.place_type,
         territory_id=contract.territory_id if contract is not None else None,
         environmental_considerations=record.environmental,
