@@ -10,7 +10,11 @@ bp = Blueprint("decp", __name__)
 
 add_nav_item(_l("Importer des DECP"), "decp.import_page", [Role.OFFICER], order=400, group=_l("Données DECP"))
 add_nav_item(
-    _l("Exporter en DECP"), "decp.export_page", [Role.OFFICER, Role.READER], order=410, group=_l("Données DECP")
+    _l("Exporter en DECP"),
+    "decp.export_page",
+    [Role.OFFICER, Role.READER],
+    order=410,
+    group=_l("Données DECP"),
 )
 
 from app.decp import routes  # noqa: E402,F401

@@ -138,7 +138,9 @@ def clean_amount(value, field: str, warn: Warn) -> Decimal | None:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def clean_date(value, field: str, warn: Warn, *, required: bool = False, today: date | None = None) -> date | None:
+def clean_date(
+    value, field: str, warn: Warn, *, required: bool = False, today: date | None = None
+) -> date | None:
     """``AAAA-MM-JJ`` (schema pattern); a time-zone or time suffix is dropped, impossible years emptied."""
     if value is None or value == "":
         if required:
@@ -182,7 +184,11 @@ def clean_duration(value, field: str, warn: Warn, *, required: bool = True) -> i
     except (InvalidOperation, ValueError):
         warn("invalid_duration", f"{field} : {value}")
         return None
-    if not months.is_finite() or months != months.to_integral_value() or not 1 <= months <= MAX_DURATION_MONTHS:
+    if (
+        not months.is_finite()
+        or months != months.to_integral_value()
+        or not 1 <= months <= MAX_DURATION_MONTHS
+    ):
         warn("invalid_duration", f"{field} : {value}")
         return None
     return int(months)
@@ -194,7 +200,11 @@ def clean_cpv(value, warn: Warn) -> str | None:
         warn("missing_field", "codeCPV")
         return None
     code, check = normalize_cpv(str(value))
-    if len(code) != 8 or not code.isdigit() or (check is not None and not (len(check) == 1 and check.isdigit())):
+    if (
+        len(code) != 8
+        or not code.isdigit()
+        or (check is not None and not (len(check) == 1 and check.isdigit()))
+    ):
         warn("invalid_cpv", f"codeCPV : {value}")
         return None
     if check is not None:

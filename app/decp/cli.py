@@ -71,7 +71,10 @@ def _print_summary(summary: ImportSummary) -> None:
 
 
 def _totals(summaries: list[ImportSummary]) -> dict:
-    totals = {key: sum(getattr(s, key) for s in summaries) for key in ("read", "created", "updated", "unchanged", "skipped", "rejected")}
+    totals = {
+        key: sum(getattr(s, key) for s in summaries)
+        for key in ("read", "created", "updated", "unchanged", "skipped", "rejected")
+    }
     warnings: dict[str, int] = {}
     for summary in summaries:
         for reason, count in summary.warnings.items():
@@ -117,7 +120,12 @@ def import_command(files: tuple[Path, ...], dry_run: bool, buyer: str | None, as
 @decp_cli.command("export")
 @click.option("--buyer", "buyer_siret", metavar="SIRET", required=True, help="SIRET de l'acheteur.")
 @click.option("--year", type=int, required=True, help="Année de notification.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Fichier à écrire (sinon la sortie standard).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Fichier à écrire (sinon la sortie standard).",
+)
 def export_command(buyer_siret: str, year: int, output: Path | None) -> None:
     """Write the buyer's contracts notified in YEAR as DECP 2022 JSON (schema 2.0.3)."""
     from app.decp.export import export_decp

@@ -125,7 +125,9 @@ def marche_record(contract: Contract, published_on: date) -> dict:
         "typeGroupementOperateurs": "Pas de groupement" if len(holders) == 1 else "Conjoint",
         "titulaires": holders,
         "considerationsSociales": {"considerationSociale": social_considerations(contract)},
-        "considerationsEnvironnementales": {"considerationEnvironnementale": environmental_considerations(contract)},
+        "considerationsEnvironnementales": {
+            "considerationEnvironnementale": environmental_considerations(contract)
+        },
     }
     record.update(UNRECORDED_DEFAULTS)
     return record

@@ -16,7 +16,10 @@ UPLOAD_MAX_MEGABYTES = 10
 class DecpImportForm(BaseForm):
     file = FileField(
         _l("Fichier DECP (JSON)"),
-        validators=[FileRequired(_l("Choisissez un fichier.")), FileAllowed(["json"], _l("Fichier JSON attendu."))],
+        validators=[
+            FileRequired(_l("Choisissez un fichier.")),
+            FileAllowed(["json"], _l("Fichier JSON attendu.")),
+        ],
         description=_l(
             "Format 2019 ou 2022, marchés et concessions. %(size)s Mo au plus ; au-delà, "
             "utilisez la commande « flask decp import ».",
@@ -36,7 +39,9 @@ class DecpExportForm(BaseForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    buyer_id = SelectField(_l("Acheteur"), coerce=int, validators=[DataRequired(_l("Choisissez un acheteur."))])
+    buyer_id = SelectField(
+        _l("Acheteur"), coerce=int, validators=[DataRequired(_l("Choisissez un acheteur."))]
+    )
     year = IntegerField(
         _l("Année de notification"),
         default=lambda: date.today().year - 1,

@@ -11,7 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 from app.contracts.services import HolderData
-from app.core.enums import ClauseKind, ContractKind, EnvironmentalConsideration, IdentifierType, Nature, Procedure
+from app.core.enums import (
+    ClauseKind,
+    ContractKind,
+    EnvironmentalConsideration,
+    IdentifierType,
+    Nature,
+    Procedure,
+)
 from app.core.forms import is_valid_siret, normalize_siret
 from app.decp import cleaning
 from app.decp.cleaning import Warn, clean_text, fold
@@ -190,8 +197,10 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
     if not isinstance(raw, dict):
         raise Rejected("not_an_object")
     concession = is_concession(raw, declared_kind)
-    buyer_id, buyer_name = _party(raw, "autoriteConcedante", "acheteur") if concession else _party(
-        raw, "acheteur", "autoriteConcedante"
+    buyer_id, buyer_name = (
+        _party(raw, "autoriteConcedante", "acheteur")
+        if concession
+        else _party(raw, "acheteur", "autoriteConcedante")
     )
     if not buyer_id:
         raise Rejected("missing_buyer")
@@ -215,7 +224,9 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
 
     amount_field = "valeurGlobale" if concession else "montant"
     date_field = "dateSignature" if concession else "dateNotification"
-    holders_field, holder_key = ("concessionnaires", "concessionnaire") if concession else ("titulaires", "titulaire")
+    holders_field, holder_key = (
+        ("concessionnaires", "concessionnaire") if concession else ("titulaires", "titulaire")
+    )
     holder_items = many(raw.get(holders_field), holder_key)
     if not holder_items:
         warn("missing_field", holders_field)
@@ -229,7 +240,9 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
         nature=nature,
         object=clean_text(raw.get("objet"), "objet", warn, required=True),
         procedure=procedure,
-        cpv_code=None if concession and raw.get("codeCPV") is None else cleaning.clean_cpv(raw.get("codeCPV"), warn),
+        cpv_code=None
+        if concession and raw.get("codeCPV") is None
+        else cleaning.clean_cpv(raw.get("codeCPV"), warn),
         amount=cleaning.clean_amount(raw.get(amount_field), amount_field, warn),
         notified_on=cleaning.clean_date(raw.get(date_field), date_field, warn, required=True),
         duration_months=cleaning.clean_duration(raw.get("dureeMois"), "dureeMois", warn),
@@ -260,7 +273,9 @@ def _procedure(value, concession: bool, warn: Warn) -> str | None:
     if value in (None, ""):
         return None
     procedure = cleaning.match_label(value, _PROCEDURES)
-    if procedure is None and not (concession and fold(cleaning.repair_text(str(value))[0]) in _CONCESSION_PROCEDURES):
+    if procedure is None and not (
+        concession and fold(cleaning.repair_text(str(value))[0]) in _CONCESSION_PROCEDURES
+    ):
         warn("unknown_procedure", f"procedure : {value}")
     return procedure
 
@@ -272,7 +287,9 @@ def _apply_modifications(record: Record, raw: dict, concession: bool, warn: Warn
     for order, item in enumerate(items):
         published = cleaning.clean_date(item.get("datePublicationDonneesModification"), "modification", warn)
         signed = cleaning.clean_date(
-            item.get("dateNotificationModification") or item.get("dateSignatureModification"), "modification", warn
+            item.get("dateNotificationModification") or item.get("dateSignatureModification"),
+            "modification",
+            warn,
         )
         dated.append(((published or date.min, signed or date.min, order), published, item))
     for _key, published, item in sorted(dated, key=lambda entry: entry[0]):
@@ -285,7 +302,9 @@ def _apply_modifications(record: Record, raw: dict, concession: bool, warn: Warn
             months = cleaning.clean_duration(item.get("dureeMois"), "modification.dureeMois", warn)
             if months is not None:
                 record.duration_months = months
-        holders_field, holder_key = ("concessionnaires", "concessionnaire") if concession else ("titulaires", "titulaire")
+        holders_field, holder_key = (
+            ("concessionnaires", "concessionnaire") if concession else ("titulaires", "titulaire")
+        )
         holder_items = many(item.get(holders_field), holder_key)
         if holder_items:
             holders = _holders(holder_items, warn)

@@ -38,11 +38,17 @@ def import_page():
         upload = form.file.data
         try:
             summary = import_decp(
-                current_user, upload.stream, name=upload.filename, buyer_siret=form.buyer.data, batch_size=None
+                current_user,
+                upload.stream,
+                name=upload.filename,
+                buyer_siret=form.buyer.data,
+                batch_size=None,
             )
         except UnreadableFile as error:
             db.session.rollback()
-            form.file.errors.append(_("Fichier illisible, rien n'a été importé : %(error)s", error=str(error)))
+            form.file.errors.append(
+                _("Fichier illisible, rien n'a été importé : %(error)s", error=str(error))
+            )
         else:
             summary.dry_run = form.dry_run.data
             if summary.dry_run:

@@ -104,7 +104,11 @@ class _Importer:
         _begin_outer_transaction()
         for raw in iter_records(stream):
             self.summary.read += 1
-            if self.buyer_filter and isinstance(raw.data, dict) and buyer_siret_of(raw.data) != self.buyer_filter:
+            if (
+                self.buyer_filter
+                and isinstance(raw.data, dict)
+                and buyer_siret_of(raw.data) != self.buyer_filter
+            ):
                 self.summary.skipped += 1
             else:
                 self.import_one(raw)
@@ -159,7 +163,10 @@ class _Importer:
             and record.published_on is not None
             and record.published_on < contract.decp_published_on
         ):
-            warn("older_than_stored", f"{record.reference} : {record.published_on} < {contract.decp_published_on}")
+            warn(
+                "older_than_stored",
+                f"{record.reference} : {record.published_on} < {contract.decp_published_on}",
+            )
             return "unchanged"
         missing = _missing_clause_kinds(contract, record.clause_kinds)
         if not missing and _same(contract, data):

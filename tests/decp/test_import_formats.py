@@ -106,4 +106,9 @@ def test_unknown_buyer_is_created_and_imports_are_audited(runner, db):
 
     assert find_buyer(COMMUNE) is not None
     actions = {(e.object_type, e.action) for e in db.session.scalars(db.select(AuditEntry))}
-    assert {("Buyer", "create"), ("Contract", "create"), ("Company", "create"), ("Clause", "create")} <= actions
+    assert {
+        ("Buyer", "create"),
+        ("Contract", "create"),
+        ("Company", "create"),
+        ("Clause", "create"),
+    } <= actions

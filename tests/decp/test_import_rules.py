@@ -63,7 +63,9 @@ def test_newer_publication_updates_the_contract_and_is_audited(runner, db, tmp_p
     assert clause_kinds(item) == [ClauseKind.EXECUTION_CONDITION, ClauseKind.RESERVED]
     entry = db.session.scalar(
         select(AuditEntry).where(
-            AuditEntry.object_type == "Contract", AuditEntry.object_id == str(item.id), AuditEntry.action == "update"
+            AuditEntry.object_type == "Contract",
+            AuditEntry.object_id == str(item.id),
+            AuditEntry.action == "update",
         )
     )
     assert entry.changes["object"] == [
@@ -106,7 +108,10 @@ def test_records_without_buyer_or_id_are_rejected_with_their_position(runner):
         (18, "invalid_buyer"),
     ]
     assert summary["rejections"][0]["path"] == "marches[16]"
-    assert summary["read"] == summary["created"] + summary["updated"] + summary["unchanged"] + summary["rejected"]
+    assert (
+        summary["read"]
+        == summary["created"] + summary["updated"] + summary["unchanged"] + summary["rejected"]
+    )
 
 
 def test_dry_run_writes_nothing_but_reports_everything(runner, db):

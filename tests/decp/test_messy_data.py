@@ -176,7 +176,8 @@ def test_place_type_spellings(value, expected):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("45000000", "45000000"), ("45000000-7", "45000000"), ("4500000", None), ("abc", None)]
+    ("value", "expected"),
+    [("45000000", "45000000"), ("45000000-7", "45000000"), ("4500000", None), ("abc", None)],
 )
 def test_cpv_cleaning(value, expected):
     _seen, warn = _collect()
