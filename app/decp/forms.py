@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from app.core.forms import BaseForm, Siret
 
 # Uploads are processed within the request: beyond this size, use ``flask decp import``.
-UPLOAD_MAX_MEGABYTES = 10
+UPLOAD_MAX_MEGABYTES = 2
 
 
 class DecpImportForm(BaseForm):
@@ -21,7 +21,7 @@ class DecpImportForm(BaseForm):
             FileAllowed(["json"], _l("Fichier JSON attendu.")),
         ],
         description=_l(
-            "Format 2019 ou 2022, marchés et concessions. %(size)s Mo au plus ; au-delà, "
+            "Format 2019 ou 2022, marchés et concessions. %(size)s Mo au plus (environ 2 500 marchés) ; au-delà, "
             "utilisez la commande « flask decp import ».",
             size=UPLOAD_MAX_MEGABYTES,
         ),

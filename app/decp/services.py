@@ -14,6 +14,7 @@ from typing import BinaryIO
 from flask_babel import gettext as _
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.contracts.models import Clause, Contract
 from app.contracts.services import (
@@ -156,6 +157,7 @@ class _Importer:
         data = contract_data(record, buyer_id, contract)
         if contract is None:
             contract = create_contract(self.actor, data)
+            set_committed_value(contract, "clauses", [])  # a new contract has none: spare the lazy load
             add_missing_clauses(self.actor, contract, record.clause_kinds)
             return "created"
         if (

@@ -27,7 +27,7 @@ def _contract_count(db) -> int:
 
 def test_officer_sees_the_upload_form_with_its_size_limit(as_officer):
     page = as_officer.get("/decp/import").get_data(as_text=True)
-    assert "Fichier DECP (JSON)" in page and "10 Mo au plus" in page
+    assert "Fichier DECP (JSON)" in page and "2 Mo au plus" in page
 
 
 @pytest.mark.parametrize("user_fixture", ["as_facilitator", "as_reader"])
