@@ -1,7 +1,6 @@
 """``flask decp import`` and ``flask decp export``: the command-line side of DECP interoperability."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -95,7 +94,7 @@ def import_command(files: tuple[Path, ...], dry_run: bool, buyer: str | None, as
     if buyer and not is_valid_siret(buyer):
         raise click.BadParameter("SIRET invalide.", param_hint="--buyer")
     buyer = normalize_siret(buyer) if buyer else None
-    show_progress = not as_json and os.environ.get("LEVIER_NO_PROGRESS") is None
+    show_progress = not as_json
     summaries = []
     for path in files:
         if not path.is_file():

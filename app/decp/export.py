@@ -87,14 +87,14 @@ def missing_fields(contract: Contract) -> list[str]:
         return [_("contrat de concession (procédure et subvention publique non enregistrées dans Levier)")]
     checks = [
         (len(contract.reference) <= DECP_ID_MAX_LENGTH, _("référence de plus de 16 caractères")),
-        (contract.nature in MARCHE_NATURES, _("nature")),
-        (bool(contract.cpv_code), _("code CPV")),
-        (contract.procedure in Procedure.codes(), _("procédure")),
-        (bool(contract.place_code and contract.place_type), _("lieu d'exécution")),
-        (contract.duration_months is not None, _("durée")),
-        (contract.notified_on is not None, _("date de notification")),
-        (contract.amount_excl_tax is not None and contract.amount_excl_tax >= 1, _("montant")),
-        (bool(contract.holders), _("titulaire")),
+        (contract.nature in MARCHE_NATURES, _("nature autre que celles d'un marché")),
+        (bool(contract.cpv_code), _("code CPV manquant")),
+        (contract.procedure in Procedure.codes(), _("procédure manquante")),
+        (bool(contract.place_code and contract.place_type), _("lieu d'exécution manquant")),
+        (contract.duration_months is not None, _("durée manquante")),
+        (contract.notified_on is not None, _("date de notification manquante")),
+        (contract.amount_excl_tax is not None and contract.amount_excl_tax >= 1, _("montant manquant")),
+        (bool(contract.holders), _("aucun titulaire")),
     ]
     return [label for ok, label in checks if not ok]
 
@@ -140,7 +140,7 @@ def export_decp(buyer: Buyer, year: int, *, today: date | None = None) -> Export
     for contract in contracts_to_export(buyer, year):
         missing = missing_fields(contract)
         if missing:
-            result.left_out.append((contract.reference, _("manque : %(fields)s", fields=", ".join(missing))))
+            result.left_out.append((contract.reference, " ; ".join(missing)))
             continue
         records.append(marche_record(contract, today or date.today()))
     result.exported = len(records)

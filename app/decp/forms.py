@@ -47,4 +47,3 @@ class DecpExportForm(BaseForm):
         default=lambda: date.today().year - 1,
         validators=[DataRequired(_l("Indiquez l'année.")), NumberRange(1990, 2100, _l("Année invalide."))],
     )
-    submit = SubmitField(_l("Afficher"))
