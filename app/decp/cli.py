@@ -84,7 +84,10 @@ def _totals(summaries: list[ImportSummary]) -> dict:
     return totals
 
 
-@decp_cli.command("import")
+@decp_cli.command(
+    "import",
+    help="Importer des fichiers DECP (JSON, format 2019 ou 2022) ; chaque fichier est importé en entier ou pas du tout.",
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Tout vérifier sans rien enregistrer.")
 @click.option("--buyer", metavar="SIRET", help="N'importer que les marchés de cet acheteur.")
@@ -116,7 +119,10 @@ def import_command(files: tuple[Path, ...], dry_run: bool, buyer: str | None, as
         sys.exit(1)
 
 
-@decp_cli.command("export")
+@decp_cli.command(
+    "export",
+    help="Écrire les marchés d'un acheteur notifiés dans l'année au format DECP 2022 (schéma 2.0.3).",
+)
 @click.option("--buyer", "buyer_siret", metavar="SIRET", required=True, help="SIRET de l'acheteur.")
 @click.option("--year", type=int, required=True, help="Année de notification.")
 @click.option(

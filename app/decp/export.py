@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.contracts.models import Contract
 from app.core.enums import ClauseKind, ContractKind, EnvironmentalConsideration, Nature, Procedure
+from app.decp.cleaning import PLACE_TYPES
 from app.extensions import db
 from app.referential.models import Buyer
 
@@ -90,7 +91,10 @@ def missing_fields(contract: Contract) -> list[str]:
         (contract.nature in MARCHE_NATURES, _("nature autre que celles d'un marché")),
         (bool(contract.cpv_code), _("code CPV manquant")),
         (contract.procedure in Procedure.codes(), _("procédure manquante")),
-        (bool(contract.place_code and contract.place_type), _("lieu d'exécution manquant")),
+        (
+            bool(contract.place_code) and contract.place_type in PLACE_TYPES.values(),
+            _("lieu d'exécution manquant ou de type inconnu"),
+        ),
         (contract.duration_months is not None, _("durée manquante")),
         (contract.notified_on is not None, _("date de notification manquante")),
         (contract.amount_excl_tax is not None and contract.amount_excl_tax >= 1, _("montant manquant")),

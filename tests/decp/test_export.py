@@ -135,6 +135,7 @@ def test_archived_other_years_and_incomplete_contracts_are_not_exported(portfoli
     archived.archived_at = utcnow()
     _contract(portfolio, "2023-OLD", [holder], notified_on=date(2023, 12, 31))
     _contract(portfolio, "2024-NOCPV", [holder], cpv_code=None, procedure=None)
+    _contract(portfolio, "2024-PLACE", [holder], place_type="commune")
     _contract(
         portfolio,
         "2024-DSP",
@@ -150,7 +151,8 @@ def test_archived_other_years_and_incomplete_contracts_are_not_exported(portfoli
 
     assert set(_by_id(result.document)) == {"2024-T01", "2024-S02", "2024-F03"}
     left_out = dict(result.left_out)
-    assert set(left_out) == {"2024-NOCPV", "2024-DSP"}
+    assert set(left_out) == {"2024-NOCPV", "2024-DSP", "2024-PLACE"}
+    assert "lieu d'exécution" in left_out["2024-PLACE"]
     assert "code CPV" in left_out["2024-NOCPV"] and "procédure" in left_out["2024-NOCPV"]
     assert_valid(result.document)
 
