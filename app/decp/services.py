@@ -131,9 +131,11 @@ class _Importer:
         except Rejected as rejection:
             self.summary.reject(position, raw.path, rejection.reason, rejection.detail)
             return
+        # The buyer is found or created outside the record's savepoint: it stays valid if the record fails.
+        buyer_id = self.buyer_id(record)
         savepoint = db.session.begin_nested()
         try:
-            outcome = self.save(record, warn)
+            outcome = self.save(record, buyer_id, warn)
         except (ServiceError, IntegrityError) as error:
             savepoint.rollback()
             self.summary.reject(position, raw.path, "refused", str(getattr(error, "message", error))[:200])
@@ -148,9 +150,8 @@ class _Importer:
             self.buyer_ids[record.buyer_siret] = buyer.id
         return self.buyer_ids[record.buyer_siret]
 
-    def save(self, record: Record, warn) -> str:
+    def save(self, record: Record, buyer_id: int, warn) -> str:
         """Create, update or leave the contract; return which (a ImportSummary counter name)."""
-        buyer_id = self.buyer_id(record)
         contract = db.session.scalar(
             select(Contract).where(Contract.buyer_id == buyer_id, Contract.reference == record.reference)
         )

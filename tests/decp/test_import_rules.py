@@ -171,3 +171,28 @@ def test_human_readable_summary_lists_warnings_and_rejections(runner):
     assert "lus 24" in result.output and "rejetés 3" in result.output
     assert "Montant fictif" in result.output
     assert "Rejeté n° 16 (marches[16]) : Acheteur absent" in result.output
+
+
+def test_a_record_refused_by_the_contract_rules_is_rejected_alone(runner, db, monkeypatch):
+    from app.core.errors import ServiceError
+    from app.decp import services
+
+    real_create = services.create_contract
+
+    def create_then_refuse(actor, data):
+        contract = real_create(actor, data)  # written, then undone by the record's savepoint
+        if data.reference == "2023-002":
+            raise ServiceError("Refus de test")
+        return contract
+
+    monkeypatch.setattr(services, "create_contract", create_then_refuse)
+
+    code, summary = import_json(runner, WRAPPED_2022)
+
+    assert code == 0
+    assert summary["created"] == 2 and summary["rejected"] == 1
+    assert summary["rejections"][0]["path"] == "marches.marche[1]"
+    assert "Refus de test" in summary["rejections"][0]["message"]
+    assert contract("2023-002") is None
+    assert contract("2023-001") is not None and contract("DSP-2022-01") is not None
+    assert _count(db, Contract) == 2
