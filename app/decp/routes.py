@@ -1,1 +1,93 @@
-from app.decp import bp  # noqa: F401
+"""The DECP upload page (officers, admins) and the export page with its download (also readers)."""
+
+import json
+
+from flask import Response, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.auth import role_required
+from app.core.enums import Role
+from app.decp import bp
+from app.decp.cleaning import WARNING_REASONS
+from app.decp.export import export_decp
+from app.decp.forms import UPLOAD_MAX_MEGABYTES, DecpExportForm, DecpImportForm
+from app.decp.reader import UnreadableFile
+from app.decp.services import import_decp
+from app.extensions import db
+from app.referential.models import Buyer
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def import_page():
+    if request.content_length and request.content_length > UPLOAD_MAX_MEGABYTES * 1024 * 1024:
+        flash(
+            _(
+                "Fichier trop volumineux pour la page (%(size)s Mo au plus) : utilisez la commande "
+                "« flask decp import ».",
+                size=UPLOAD_MAX_MEGABYTES,
+            ),
+            "danger",
+        )
+        return render_template("decp/import.html", form=DecpImportForm(formdata=None), summary=None), 413
+    form = DecpImportForm()
+    summary = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            summary = import_decp(
+                current_user,
+                upload.stream,
+                name=upload.filename,
+                buyer_siret=form.buyer.data,
+                batch_size=None,
+            )
+        except UnreadableFile as error:
+            db.session.rollback()
+            form.file.errors.append(
+                _("Fichier illisible, rien n'a été importé : %(error)s", error=str(error))
+            )
+        else:
+            summary.dry_run = form.dry_run.data
+            if summary.dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+    return render_template("decp/import.html", form=form, summary=summary, reasons=WARNING_REASONS)
+
+
+def _export_form() -> DecpExportForm:
+    form = DecpExportForm(request.args)
+    buyers = db.session.execute(select(Buyer.id, Buyer.name, Buyer.siret).order_by(Buyer.name)).all()
+    form.buyer_id.choices = [(0, "—")] + [(b.id, f"{b.name} ({b.siret})") for b in buyers]
+    return form
+
+
+@bp.route("/export")
+@role_required(Role.OFFICER, Role.READER)
+def export_page():
+    form = _export_form()
+    result = buyer = None
+    if request.args and form.validate():
+        buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+        result = export_decp(buyer, form.year.data)
+    return render_template("decp/export.html", form=form, result=result, buyer=buyer)
+
+
+@bp.route("/export/telecharger")
+@role_required(Role.OFFICER, Role.READER)
+def export_download():
+    form = _export_form()
+    if not form.validate():
+        abort(400)
+    buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+    result = export_decp(buyer, form.year.data)
+    body = json.dumps(result.document, ensure_ascii=False, indent=2) + "\n"
+    filename = f"decp_{buyer.siret}_{form.year.data}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
