@@ -28,6 +28,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
@@ -135,6 +136,17 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, render_error)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Headers every response carries: no framing, no MIME sniffing, no referrer leaking to other sites."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
 
 
 def register_template_helpers(app: Flask) -> None:

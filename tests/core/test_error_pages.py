@@ -22,3 +22,10 @@ def test_unexpected_error_gets_a_french_500_page():
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Erreur interne" in page and "boom" not in page
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/connexion")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
