@@ -25,12 +25,13 @@ from app.contracts.queries import cpv_full_code
 from app.contracts.services import ClauseData, ContractData, HolderData
 from app.core.dates import add_months
 from app.core.enums import (
+    CONCESSION_PROCEDURES,
+    MARCHE_PROCEDURES,
     ClauseKind,
     ContractKind,
     EnvironmentalConsideration,
     HoursMethod,
     Nature,
-    Procedure,
     ReservedArticle,
     Role,
 )
@@ -104,7 +105,11 @@ class ContractForm(BaseForm):
     nature = SelectField(_l("Nature"), choices=Nature.choices())
     procedure = SelectField(
         _l("Procédure"),
-        choices=[("", _l("— Non renseignée —")), *Procedure.choices()],
+        choices={
+            "": [("", _l("— Non renseignée —"))],
+            _l("Marchés publics"): [(p.value, p.label) for p in MARCHE_PROCEDURES],
+            _l("Contrats de concession"): [(p.value, p.label) for p in CONCESSION_PROCEDURES],
+        },
         validators=[Optional()],
     )
     cpv_code = StringField(
@@ -163,6 +168,12 @@ class ContractForm(BaseForm):
     def ensure_blank_holder_row(self) -> None:
         if all((entry.identifier.data or "").strip() for entry in self.holders):
             self.add_holder_row()
+
+    def validate_procedure(self, field):
+        allowed = CONCESSION_PROCEDURES if self.kind.data == ContractKind.CONCESSION else MARCHE_PROCEDURES
+        if field.data and field.data not in allowed:
+            kind = ContractKind.label_of(self.kind.data).lower()
+            raise ValidationError(_l("Cette procédure ne s'applique pas à un %(kind)s.", kind=kind))
 
     def validate_ends_on(self, field):
         if field.data is None:

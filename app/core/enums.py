@@ -72,7 +72,7 @@ class Nature(LabelledEnum):
 
 
 class Procedure(LabelledEnum):
-    """DECP 2022 ``procedure``."""
+    """DECP 2022 ``procedure``: the six of marchés, then the four of concession contracts."""
 
     ADAPTEE = "Procédure adaptée", _l("Procédure adaptée")
     AO_OUVERT = "Appel d'offres ouvert", _l("Appel d'offres ouvert")
@@ -83,6 +83,23 @@ class Procedure(LabelledEnum):
         _l("Marché passé sans publicité ni mise en concurrence préalable"),
     )
     DIALOGUE = "Dialogue compétitif", _l("Dialogue compétitif")
+    CONCESSION_NEGOCIEE_OUVERTE = "Procédure négociée ouverte", _l("Procédure négociée ouverte (concession)")
+    CONCESSION_NON_NEGOCIEE_OUVERTE = (
+        "Procédure non négociée ouverte",
+        _l("Procédure non négociée ouverte (concession)"),
+    )
+    CONCESSION_NEGOCIEE_RESTREINTE = (
+        "Procédure négociée restreinte",
+        _l("Procédure négociée restreinte (concession)"),
+    )
+    CONCESSION_NON_NEGOCIEE_RESTREINTE = (
+        "Procédure non négociée restreinte",
+        _l("Procédure non négociée restreinte (concession)"),
+    )
+
+
+MARCHE_PROCEDURES = tuple(Procedure)[:6]
+CONCESSION_PROCEDURES = tuple(Procedure)[6:]
 
 
 class PurchaseCategory(LabelledEnum):

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.contracts.models import Contract
-from app.core.enums import ClauseKind, ContractKind, EnvironmentalConsideration, Nature, Procedure
+from app.core.enums import MARCHE_PROCEDURES, ClauseKind, ContractKind, EnvironmentalConsideration, Nature
 from app.decp.cleaning import PLACE_TYPES
 from app.extensions import db
 from app.referential.models import Buyer
@@ -90,7 +90,7 @@ def missing_fields(contract: Contract) -> list[str]:
         (len(contract.reference) <= DECP_ID_MAX_LENGTH, _("référence de plus de 16 caractères")),
         (contract.nature in MARCHE_NATURES, _("nature autre que celles d'un marché")),
         (bool(contract.cpv_code), _("code CPV manquant")),
-        (contract.procedure in Procedure.codes(), _("procédure manquante")),
+        (contract.procedure in MARCHE_PROCEDURES, _("procédure manquante")),
         (
             bool(contract.place_code) and contract.place_type in PLACE_TYPES.values(),
             _("lieu d'exécution manquant ou de type inconnu"),
