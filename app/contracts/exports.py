@@ -1,19 +1,13 @@
 """CSV and XLSX exports of the filtered contract list: French headers, amounts as numbers."""
 
-import csv
-import io
 from collections.abc import Iterator
-from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Select, func, select
 
 from app.contracts.models import Clause, Contract
 from app.contracts.queries import with_list_relations
 from app.core.enums import ClauseKind, ContractKind, PurchaseCategory
+from app.core.tabular import AMOUNT_FORMAT, INTEGER_FORMAT, csv_bytes, xlsx_bytes
 from app.extensions import db
 
 HEADERS = [
@@ -38,7 +32,12 @@ HEADERS = [
     "Considérations environnementales",
     "Archivé le",
 ]
-NUMBER_COLUMNS = {"Montant HT (€)", "Durée (mois)", "Heures d'insertion prévues"}
+NUMBER_FORMATS = {
+    "Montant HT (€)": AMOUNT_FORMAT,
+    "Durée (mois)": INTEGER_FORMAT,
+    "Heures d'insertion prévues": INTEGER_FORMAT,
+}
+COLUMN_FORMATS = [NUMBER_FORMATS.get(name) for name in HEADERS]
 BATCH = 1000
 
 
@@ -79,56 +78,11 @@ def _rows(statement: Select) -> Iterator[list]:
         ]
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int | float) or hasattr(value, "quantize"):
-        return str(value).replace(".", ",")  # French Excel reads 1234,50 as a number
-    return str(value)
-
-
 def contracts_csv(statement: Select) -> bytes:
     """UTF-8 with BOM and ``;`` so that French Excel opens it straight away."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in _rows(statement):
-        writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _xlsx_cell(sheet, value, number_format: str | None = None) -> WriteOnlyCell:
-    if hasattr(value, "quantize"):
-        value = float(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, date):
-        cell.number_format = "DD/MM/YYYY"
-    elif number_format:
-        cell.number_format = number_format
-    return cell
+    return csv_bytes(HEADERS, _rows(statement))
 
 
 def contracts_xlsx(statement: Select) -> bytes:
     """Write-only workbook (constant memory); amounts and hours are numbers, dates are dates."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Marchés")
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 4))
-    header = []
-    for name in HEADERS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    formats = [
-        ("#,##0.00" if name == "Montant HT (€)" else "#,##0") if name in NUMBER_COLUMNS else None
-        for name in HEADERS
-    ]
-    for row in _rows(statement):
-        sheet.append([_xlsx_cell(sheet, value, fmt) for value, fmt in zip(row, formats, strict=True)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(HEADERS, _rows(statement), title="Marchés", column_formats=COLUMN_FORMATS)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from app.core.dates import PARIS
 from app.core.enums import HoursMethod, Role
 from app.core.errors import ServiceError
 from app.core.pagination import paginate
+from app.core.tabular import download
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 
@@ -68,22 +69,14 @@ def _export_name(extension: str) -> str:
 @role_required(*READERS)
 def export_csv():
     statement = contracts_select(ContractFilters.from_args(request.args))
-    return Response(
-        contracts_csv(statement),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename={_export_name('csv')}"},
-    )
+    return download(contracts_csv(statement), _export_name("csv"))
 
 
 @bp.route("/export.xlsx")
 @role_required(*READERS)
 def export_xlsx():
     statement = contracts_select(ContractFilters.from_args(request.args))
-    return Response(
-        contracts_xlsx(statement),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename={_export_name('xlsx')}"},
-    )
+    return download(contracts_xlsx(statement), _export_name("xlsx"))
 
 
 def _attach_error(form, error: ServiceError) -> None:

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
-from app.food.tabular import text_of
+from app.core.tabular import text_of
 
 # trueValues / falseValues of ma-cantine's est_circuit_court and est_local (schema "import-achats-siret").
 MA_CANTINE_TRUE = {"OUI", "oui", "x"}

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, LocalDefinition
+from app.core.tabular import csv_bytes, xlsx_bytes
 from app.extensions import db
 from app.food.importer import LEVIER_COLUMNS, MA_CANTINE_COLUMNS
 from app.food.listing import PurchaseFilters, purchases_select
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodAmounts, FoodFigures
-from app.food.tabular import csv_bytes, xlsx_bytes
 
 PURCHASE_HEADER = (
     "Date",
@@ -45,7 +45,7 @@ def purchases_csv(filters: PurchaseFilters) -> bytes:
 
 
 def purchases_xlsx(filters: PurchaseFilters) -> bytes:
-    return xlsx_bytes(PURCHASE_HEADER, _purchase_rows(filters), title="Achats")
+    return xlsx_bytes(PURCHASE_HEADER, _purchase_rows(filters), title="Achats", bold_header=False)
 
 
 # --- Figures ------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def template_xlsx() -> bytes:
     header = [name for name, _label, _example in LEVIER_COLUMNS]
     example = [example for _name, _label, example in LEVIER_COLUMNS]
     example[6] = Decimal("1234.56")
-    workbook = load_workbook(BytesIO(xlsx_bytes(header, [example], title="Achats")))
+    workbook = load_workbook(BytesIO(xlsx_bytes(header, [example], title="Achats", bold_header=False)))
     sheet = workbook.create_sheet("Colonnes")
     sheet.append(["Colonne", "Contenu", "Exemple"])
     for row in LEVIER_COLUMNS:

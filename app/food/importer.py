@@ -16,12 +16,12 @@ from app.core import audit
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
 from app.core.errors import ServiceError
 from app.core.forms import is_valid_siret, normalize_siret
+from app.core.tabular import read_rows, text_of
 from app.extensions import db
 from app.food import services
 from app.food.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 from app.food.models import CateringSite
 from app.food.services import PurchaseData
-from app.food.tabular import read_rows, text_of
 
 LEVIER = "levier"
 MA_CANTINE = "ma-cantine"

@@ -8,6 +8,7 @@ from app.core.auth import role_required
 from app.core.enums import LocalDefinition, Role
 from app.core.errors import ServiceError
 from app.core.pagination import paginate
+from app.core.tabular import download
 from app.extensions import db
 from app.food import bp, services
 from app.food.exports import figures_csv, ma_cantine_csv
@@ -15,7 +16,6 @@ from app.food.forms import LocalDefinitionForm, SiteForm, SupplierForm
 from app.food.listing import active_buyers, buyer_objective, buyers_with_sites, sites_select, suppliers_select
 from app.food.models import CateringSite, Supplier
 from app.food.queries import figures_by_site, food_figures
-from app.food.tabular import download
 from app.food.views import figures_context, selected_year
 from app.referential.models import Buyer
 

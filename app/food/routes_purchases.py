@@ -12,6 +12,7 @@ from app.core.auth import role_required
 from app.core.enums import FoodCharacteristic, FoodFamily, Role
 from app.core.errors import ServiceError
 from app.core.pagination import paginate
+from app.core.tabular import download
 from app.extensions import db
 from app.food import bp, services
 from app.food.exports import purchases_csv, purchases_xlsx, template_csv, template_xlsx
@@ -32,7 +33,6 @@ from app.food.listing import (
     purchases_total,
 )
 from app.food.models import Purchase
-from app.food.tabular import download
 
 READERS = (Role.OFFICER, Role.READER)
 WRITERS = (Role.OFFICER,)

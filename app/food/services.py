@@ -75,6 +75,17 @@ def _snapshot(obj, names) -> dict:
     return {name: getattr(obj, name) for name in names}
 
 
+def _update(actor, obj, values: dict, label: str) -> None:
+    """Set the values; the audit log gets an entry only when one of them really changed."""
+    before = _snapshot(obj, values)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    changes = audit.diff(before, values)
+    if changes:
+        audit.record(actor, "update", obj, summary=f"{label} {obj.name}", changes=changes)
+    db.session.flush()
+
+
 def create_site(actor, data: SiteData) -> CateringSite:
     site = CateringSite(**_site_values(data))
     db.session.add(site)
@@ -83,14 +94,7 @@ def create_site(actor, data: SiteData) -> CateringSite:
 
 
 def update_site(actor, site: CateringSite, data: SiteData) -> CateringSite:
-    values = _site_values(data, site)
-    before = _snapshot(site, values)
-    for name, value in values.items():
-        setattr(site, name, value)
-    changes = audit.diff(before, values)
-    if changes:
-        audit.record(actor, "update", site, summary=f"Site de restauration {site.name}", changes=changes)
-    db.session.flush()
+    _update(actor, site, _site_values(data, site), "Site de restauration")
     return site
 
 
@@ -138,14 +142,7 @@ def create_supplier(actor, data: SupplierData) -> Supplier:
 
 
 def update_supplier(actor, supplier: Supplier, data: SupplierData) -> Supplier:
-    values = _supplier_values(data, supplier)
-    before = _snapshot(supplier, values)
-    for name, value in values.items():
-        setattr(supplier, name, value)
-    changes = audit.diff(before, values)
-    if changes:
-        audit.record(actor, "update", supplier, summary=f"Fournisseur {supplier.name}", changes=changes)
-    db.session.flush()
+    _update(actor, supplier, _supplier_values(data, supplier), "Fournisseur")
     return supplier
 
 

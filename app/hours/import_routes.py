@@ -12,9 +12,9 @@ from flask_login import current_user
 
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.tabular import download
 from app.extensions import db
 from app.hours import bp
-from app.hours.exports import bytes_response
 from app.hours.forms import ImportForm
 from app.hours.importer import (
     COLUMNS,
@@ -112,11 +112,7 @@ def import_confirm(token: str):
 @role_required(Role.FACILITATOR)
 def import_template(fmt: str):
     if fmt == "csv":
-        return bytes_response("modele-import-heures.csv", template_csv(), "text/csv; charset=utf-8")
+        return download(template_csv(), "modele-import-heures.csv")
     if fmt == "xlsx":
-        return bytes_response(
-            "modele-import-heures.xlsx",
-            template_xlsx(),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return download(template_xlsx(), "modele-import-heures.xlsx")
     abort(404)

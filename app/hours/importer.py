@@ -1,13 +1,12 @@
 """Spreadsheet import of hour entries (CSV with ; or , in UTF-8, or XLSX): plan first, write all or nothing."""
 
-import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
+from app.core.tabular import TabularError, csv_bytes, is_xlsx, read_csv, read_xlsx
 from app.hours.resolve import (
     resolve_clause,
     resolve_employer,
@@ -51,42 +50,20 @@ class ImportPlan:
         return not self.errors and bool(self.lines)
 
 
-def _is_xlsx(filename: str, data: bytes) -> bool:
-    return filename.lower().endswith(".xlsx") or (
-        data[:4] == b"PK\x03\x04" and zipfile.is_zipfile(io.BytesIO(data))
-    )
-
-
-def _csv_rows(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »).")
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _xlsx_rows(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        raise ImportFileError(_("Le fichier XLSX est illisible ou endommagé.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
-
-
 def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
     """``(line number, {column: value})`` for every non-empty data row; line 1 is the header."""
     if not data:
         raise ImportFileError(_("Le fichier est vide."))
-    rows = _xlsx_rows(data) if _is_xlsx(filename, data) else _csv_rows(data)
+    try:
+        # The import page documents UTF-8 and ";" or ",": no Windows-1252, no tab.
+        numbered = (
+            read_xlsx(data)
+            if is_xlsx(filename, data)
+            else read_csv(data, encodings=("utf-8-sig",), delimiters=(";", ","))
+        )
+    except TabularError as error:
+        raise ImportFileError(error.message) from None
+    rows = [cells for _number, cells in numbered]
     if not rows:
         raise ImportFileError(_("Le fichier est vide."))
     header = [simplify(h) for h in rows[0]]
@@ -158,9 +135,7 @@ def apply_import(actor, filename: str, data: bytes):
 
 
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(COLUMN_NAMES)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(COLUMN_NAMES, [])
 
 
 def template_xlsx() -> bytes:

@@ -18,7 +18,7 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.hours import bp, queries
 from app.hours.access import loggable_clause_ids, require_hours_access
-from app.hours.exports import csv_response, xlsx_response
+from app.hours.exports import export_response
 from app.hours.forms import EntryForm
 from app.hours.grid import grid_context, rows_from_form
 from app.hours.models import HourEntry
@@ -76,9 +76,7 @@ def _followup_export(rows, fmt: str):
         for r in rows
     ]
     name = f"suivi-heures-{today_paris():%Y-%m-%d}"
-    if fmt == "xlsx":
-        return xlsx_response(name + ".xlsx", FOLLOW_UP_HEADER, data, "Suivi des heures")
-    return csv_response(name + ".csv", FOLLOW_UP_HEADER, data)
+    return export_response(f"{name}.{fmt}", FOLLOW_UP_HEADER, data, "Suivi des heures")
 
 
 def _followup_page(behind_only: bool):
@@ -201,9 +199,7 @@ def entries():
             for e in db.session.scalars(statement)
         ]
         name = f"heures-insertion-{today_paris():%Y-%m-%d}.{fmt}"
-        if fmt == "xlsx":
-            return xlsx_response(name, ENTRY_HEADER, rows, "Heures")
-        return csv_response(name, ENTRY_HEADER, rows)
+        return export_response(name, ENTRY_HEADER, rows, "Heures")
     return render_template(
         "hours/entries.html",
         page=paginate(statement),
@@ -303,9 +299,7 @@ def participant_totals():
             for r in db.session.execute(statement)
         ]
         name = f"heures-par-beneficiaire-{today_paris():%Y-%m-%d}.{fmt}"
-        if fmt == "xlsx":
-            return xlsx_response(name, PARTICIPANT_HEADER, rows, "Bénéficiaires")
-        return csv_response(name, PARTICIPANT_HEADER, rows)
+        return export_response(name, PARTICIPANT_HEADER, rows, "Bénéficiaires")
     this_year = today_paris().year
     return render_template(
         "hours/participant_totals.html",

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,10 +12,11 @@ from app.core.enums import Eligibility, Gender, QualificationLevel, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.pagination import paginate
+from app.core.tabular import download
 from app.extensions import db
 from app.hours import queries as hour_queries
 from app.hours.access import loggable_clause_ids
-from app.hours.exports import csv_response, xlsx_response
+from app.hours.exports import export_response
 from app.hours.paging import paginate_rows
 from app.participants import bp, queries, services
 from app.participants.forms import EraseForm, OutcomeForm, ParticipantForm, RetentionForm
@@ -82,9 +83,7 @@ def _export(statement, fmt: str):
         for p in db.session.scalars(statement)
     ]
     name = f"beneficiaires-{today_paris():%Y-%m-%d}.{fmt}"
-    if fmt == "xlsx":
-        return xlsx_response(name, EXPORT_HEADER, rows, "Bénéficiaires")
-    return csv_response(name, EXPORT_HEADER, rows)
+    return export_response(name, EXPORT_HEADER, rows, "Bénéficiaires")
 
 
 @bp.route("/")
@@ -234,11 +233,7 @@ def export_data(participant_id: int, fmt: str):
     db.session.commit()
     name = f"donnees-{participant.code}"
     if fmt == "json":
-        return Response(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            mimetype="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
-        )
+        return download(json.dumps(data, ensure_ascii=False, indent=2), f"{name}.json", "application/json")
     rows = []
     for key, value in data.items():
         if key == "identite":
@@ -248,7 +243,7 @@ def export_data(participant_id: int, fmt: str):
                 rows.extend([f"{key} {index}", k, v] for k, v in item.items())
         else:
             rows.append(["beneficiaire", key, ", ".join(value) if isinstance(value, list) else value])
-    return csv_response(f"{name}.csv", ["Rubrique", "Champ", "Valeur"], rows)
+    return export_response(f"{name}.csv", ["Rubrique", "Champ", "Valeur"], rows)
 
 
 @bp.route("/<int:participant_id>/effacement", methods=["POST"])

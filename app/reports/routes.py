@@ -1,15 +1,13 @@
 """Dashboard, report versions, downloads and on-demand generation (readers, officers; admins generate)."""
 
-import csv
-import io
 from decimal import Decimal
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import charts
+from app.core import charts, tabular
 from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import ReportStatus, ReportTrigger, Role
@@ -19,7 +17,7 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 from app.reports import bp, services
-from app.reports.export import flatten, indicators_as_dict
+from app.reports.export import annex_rows, indicators_as_dict
 from app.reports.forms import GenerateReportForm
 from app.reports.indicators import compute_indicators
 from app.reports.models import ReportVersion
@@ -139,20 +137,8 @@ def indicators_csv():
     """The CSV annex: every figure of the dashboard, one per line (UTF-8 with BOM, ";" for French Excel)."""
     buyer, year = _selection()
     data = indicators_as_dict(compute_indicators(buyer.id if buyer else None, year))
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output, delimiter=";")
-    writer.writerow([_("Indicateur"), _("Valeur")])
-    for key, value in flatten(data):
-        if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit():
-            value = value.replace(".", ",")  # decimals the French way for Excel
-        writer.writerow([key, "" if value is None else value])
     name = f"indicateurs-spaser-{buyer.siret if buyer else 'tous'}-{year}.csv"
-    return Response(
-        output.getvalue(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return tabular.download(tabular.csv_bytes([_("Indicateur"), _("Valeur")], annex_rows(data)), name)
 
 
 @bp.route("/versions")
