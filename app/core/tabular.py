@@ -198,7 +198,7 @@ def download(content: bytes | str, filename: str, mimetype: str | None = None) -
     if mimetype is None:
         mimetype = XLSX_MIMETYPE if filename.endswith(".xlsx") else CSV_MIMETYPE
     return Response(
-        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        content, content_type=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
 
 

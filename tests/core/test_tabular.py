@@ -188,3 +188,12 @@ def test_a_workbook_made_by_excel_is_read_from_its_first_sheet(app):
         (1, ["siret", "montant"]),
         (2, [13002526500013, 12.5]),
     ]
+
+
+def test_csv_download_names_its_charset_once(app):
+    from app.core.tabular import download
+
+    with app.test_request_context():
+        response = download(b"a;b\n", "liste.csv")
+    assert response.headers["Content-Type"].count("charset") == 1
+    assert response.headers["Content-Disposition"] == 'attachment; filename="liste.csv"'
