@@ -1,5 +1,8 @@
 """The audit log: who changed what, when. Every service that changes data writes one entry."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -29,7 +32,12 @@ class AuditEntry(Base):
     user = relationship("User", lazy="joined")
 
 
+_PLAIN = (str, int, float, bool)  # exact types: str and int enumerations still become their value
+
+
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -41,6 +49,30 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     return value
+
+
+# While set (bulk imports), entries are queued instead of flushing the session once per new object.
+_deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[list]:
+    """Queue the entries recorded inside; after one flush, ``write_deferred`` adds them with their ids."""
+    pending: list = []
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+
+
+def write_deferred(pending: list) -> None:
+    """Add the queued entries in their order; objects created meanwhile now have an id (call after a flush)."""
+    for entry, obj in pending:
+        if obj is not None:
+            entry.object_id = None if obj.id is None else str(obj.id)
+        db.session.add(entry)
+    pending.clear()
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -66,11 +98,16 @@ def record(
     """Add an audit entry for ``action`` on ``obj`` by ``actor`` (a User, or a label such as "planificateur")."""
     user_id = getattr(actor, "id", None)
     label = getattr(actor, "email", None) or str(actor or "système")
+    pending = _deferred.get()
+    id_later = None
     if obj is not None:
         object_type = object_type or type(obj).__name__
         if object_id is None:
             if getattr(obj, "id", None) is None:
-                db.session.flush()
+                if pending is None:
+                    db.session.flush()
+                else:
+                    id_later = obj
             object_id = getattr(obj, "id", None)
     entry = AuditEntry(
         user_id=user_id,
@@ -81,5 +118,8 @@ def record(
         summary=summary,
         changes=_jsonable(changes) if changes else None,
     )
-    db.session.add(entry)
+    if pending is None:
+        db.session.add(entry)
+    else:
+        pending.append((entry, id_later))
     return entry
