@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import Base, utcnow
@@ -67,11 +67,16 @@ def deferred() -> Iterator[list]:
 
 
 def write_deferred(pending: list) -> None:
-    """Add the queued entries in their order; objects created meanwhile now have an id (call after a flush)."""
-    for entry, obj in pending:
+    """Insert the queued entries in their order, in one statement (call after a flush gave objects an id).
+
+    They are written as rows, not ORM objects: the ORM would insert them one by one on SQLite to read each
+    id back, which nobody needs here.
+    """
+    for row, obj in pending:
         if obj is not None:
-            entry.object_id = None if obj.id is None else str(obj.id)
-        db.session.add(entry)
+            row["object_id"] = None if obj.id is None else str(obj.id)
+    if pending:
+        db.session.execute(insert(AuditEntry), [row for row, _obj in pending])
     pending.clear()
 
 
@@ -94,8 +99,11 @@ def record(
     object_id: Any = None,
     summary: str = "",
     changes: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """Add an audit entry for ``action`` on ``obj`` by ``actor`` (a User, or a label such as "planificateur")."""
+) -> AuditEntry | None:
+    """Add an audit entry for ``action`` on ``obj`` by ``actor`` (a User, or a label such as "planificateur").
+
+    Inside ``deferred()`` the entry is only queued, and None is returned.
+    """
     user_id = getattr(actor, "id", None)
     label = getattr(actor, "email", None) or str(actor or "système")
     pending = _deferred.get()
@@ -109,17 +117,18 @@ def record(
                 else:
                     id_later = obj
             object_id = getattr(obj, "id", None)
-    entry = AuditEntry(
-        user_id=user_id,
-        actor=label,
-        action=action,
-        object_type=object_type or "",
-        object_id=None if object_id is None else str(object_id),
-        summary=summary,
-        changes=_jsonable(changes) if changes else None,
-    )
-    if pending is None:
-        db.session.add(entry)
-    else:
-        pending.append((entry, id_later))
+    row = {
+        "user_id": user_id,
+        "actor": label,
+        "action": action,
+        "object_type": object_type or "",
+        "object_id": None if object_id is None else str(object_id),
+        "summary": summary,
+        "changes": _jsonable(changes) if changes else None,
+    }
+    if pending is not None:
+        pending.append(({"occurred_at": utcnow(), **row}, id_later))
+        return None
+    entry = AuditEntry(**row)
+    db.session.add(entry)
     return entry

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -28,6 +28,7 @@ from app.contracts.services import (
     update_contract,
 )
 from app.core import audit
+from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.errors import ServiceError
 from app.core.forms import normalize_siret
@@ -35,6 +36,7 @@ from app.decp.cleaning import REJECTION_REASONS
 from app.decp.normalize import Record, Rejected, buyer_siret_of, normalize_record
 from app.decp.reader import iter_records
 from app.extensions import db
+from app.referential.models import Company
 from app.referential.services import company_key, find_or_create_buyer, load_companies
 
 DEFAULT_BATCH_SIZE = 500  # records per SAVEPOINT and flush
@@ -126,6 +128,7 @@ class _Importer:
         self.buyer_ids: dict[str, int] = {}
         self.contracts: dict[tuple[int, str], Contract] = {}
         self.companies: dict = {}
+        self.number_rows = db.session.get_bind().dialect.name == "sqlite"
 
     def run(self, stream: BinaryIO, on_record: Callable[[], None] | None) -> None:
         _begin_outer_transaction()
@@ -166,19 +169,23 @@ class _Importer:
         return self.buyer_ids[record.buyer_siret]
 
     def import_batch(self, items: list[_Item]) -> None:
+        size = len(items)  # after a failure, smaller tries: less to redo when refusals come close together
         while items:
-            failed = self.try_batch(items)
+            chunk, items = items[:size], items[size:]
+            failed = self.try_batch(chunk)
             if failed is None:
-                break
-            if failed == len(items):  # the flush failed: the culprit is unknown
-                for item in items:
+                size = min(2 * size, self.batch_size)
+                continue
+            if failed == len(chunk):  # the flush failed: the culprit is unknown
+                for item in chunk:
                     self.import_alone(item)
-                break
-            if failed and self.try_batch(items[:failed]) is not None:
-                for item in items[:failed]:
+                continue
+            if failed and self.try_batch(chunk[:failed]) is not None:
+                for item in chunk[:failed]:
                     self.import_alone(item)
-            self.import_alone(items[failed])
-            items = items[failed + 1 :]
+            self.import_alone(chunk[failed])
+            items = chunk[failed + 1 :] + items
+            size = max(8, 2 * failed)
         if self.expunge:
             # Keep memory flat on large files: forget the written objects (same transaction).
             db.session.flush()
@@ -195,7 +202,7 @@ class _Importer:
                 for item in items:
                     self.import_in_batch(item)
                     done += 1
-                db.session.flush()
+                self.flush()
                 audit.write_deferred(pending)
             db.session.flush()
         except Exception:  # noqa: BLE001 — redone record by record, which reports or raises it as before
@@ -206,6 +213,11 @@ class _Importer:
             self.contracts, self.companies = {}, {}
         savepoint.commit()
         return None
+
+    def flush(self) -> None:
+        if self.number_rows:
+            _number_new_rows()
+        db.session.flush()
 
     def preload(self, items: list[_Item]) -> None:
         """Load the batch's existing contracts (with holders and clauses) and holder companies in a few queries."""
@@ -282,7 +294,7 @@ class _Importer:
             self.count(outcome)
             return
         if contract.id is None or any(h.company_id is None for h in contract.holders):
-            db.session.flush()  # written twice in one batch: holders are matched by company id
+            self.flush()  # written twice in one batch: holders are matched by company id
         update_contract(self.actor, contract, data, **options)
         add_missing_clauses(
             self.actor, contract, _missing_clause_kinds(contract, record.clause_kinds), flush=False
@@ -352,6 +364,25 @@ def _begin_outer_transaction() -> None:
     """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text("UPDATE buyers SET id = id WHERE 1 = 0"))
+
+
+def _number_new_rows() -> None:
+    """Give new rows the id SQLite would (max + 1, in insertion order) and their timestamps before the flush.
+
+    With nothing to read back, SQLAlchemy inserts a batch's rows in one statement per table; on SQLite it
+    otherwise inserts them one by one with RETURNING. The file's transaction holds the write lock.
+    """
+    now = utcnow()
+    new: dict[type, list] = {}
+    for obj in db.session.new:
+        if isinstance(obj, Contract | Company | Clause) and obj.id is None:
+            new.setdefault(type(obj), []).append(obj)
+            obj.created_at = obj.created_at or now
+            obj.updated_at = obj.updated_at or now
+    for model, objects in new.items():
+        next_id = (db.session.scalar(select(func.max(model.id))) or 0) + 1
+        for offset, obj in enumerate(sorted(objects, key=lambda o: inspect(o).insert_order)):
+            obj.id = next_id + offset
 
 
 def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> ContractData:
