@@ -8,7 +8,7 @@ The caller commits once per file: a file is imported whole or not at all.
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -32,69 +32,14 @@ from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.errors import ServiceError
 from app.core.forms import normalize_siret
-from app.decp.cleaning import REJECTION_REASONS
 from app.decp.normalize import Record, Rejected, buyer_siret_of, normalize_record
 from app.decp.reader import iter_records
+from app.decp.summary import ImportSummary
 from app.extensions import db
 from app.referential.models import Company
 from app.referential.services import company_key, find_or_create_buyer, load_companies
 
 DEFAULT_BATCH_SIZE = 500  # records per SAVEPOINT and flush
-MAX_WARNING_EXAMPLES = 200  # details kept for display; the counts by reason are always complete
-
-
-@dataclass
-class ImportSummary:
-    """What an import did; ``as_dict()`` is the ``--json`` output."""
-
-    file: str = ""
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0  # other buyers' records, with ``--buyer``
-    rejected: int = 0
-    warnings: Counter = field(default_factory=Counter)
-    rejections: list[dict] = field(default_factory=list)
-    warning_examples: list[dict] = field(default_factory=list)
-    error: str | None = None  # the file could not be read: nothing of it was imported
-    dry_run: bool = False
-
-    def warn(self, position: int, reason: str, detail: str) -> None:
-        self.warnings[reason] += 1
-        if len(self.warning_examples) < MAX_WARNING_EXAMPLES:
-            self.warning_examples.append({"position": position, "reason": reason, "detail": detail})
-
-    def reject(self, position: int, path: str, reason: str, detail: str = "") -> None:
-        self.rejected += 1
-        self.rejections.append(
-            {
-                "position": position,
-                "path": path,
-                "reason": reason,
-                "message": str(REJECTION_REASONS.get(reason, reason)) + (f" : {detail}" if detail else ""),
-            }
-        )
-
-    @property
-    def warning_count(self) -> int:
-        return sum(self.warnings.values())
-
-    def as_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "read": self.read,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "skipped": self.skipped,
-            "rejected": self.rejected,
-            "warnings": dict(sorted(self.warnings.items())),
-            "rejections": self.rejections,
-            "warning_examples": self.warning_examples,
-            "error": self.error,
-            "dry_run": self.dry_run,
-        }
 
 
 @dataclass
@@ -122,9 +67,7 @@ class _Importer:
         self.summary = summary
         self.buyer_filter = normalize_siret(buyer_siret) if buyer_siret else None
         self.batch_size = batch_size or DEFAULT_BATCH_SIZE
-        self.expunge = (
-            batch_size is not None
-        )  # None: keep the objects (the page shows nothing of them though)
+        self.expunge = batch_size is not None  # None (web upload): objects kept, as before
         self.buyer_ids: dict[str, int] = {}
         self.contracts: dict[tuple[int, str], Contract] = {}
         self.companies: dict = {}
