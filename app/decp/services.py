@@ -39,7 +39,7 @@ from app.extensions import db
 from app.referential.models import Company
 from app.referential.services import company_key, find_or_create_buyer, load_companies
 
-DEFAULT_BATCH_SIZE = 500  # records per SAVEPOINT and flush
+DEFAULT_BATCH_SIZE = 1000  # records per SAVEPOINT and flush
 
 
 @dataclass
@@ -395,7 +395,7 @@ def import_decp(
     *,
     name: str = "",
     buyer_siret: str | None = None,
-    batch_size: int | None = 500,
+    batch_size: int | None = DEFAULT_BATCH_SIZE,
     on_record: Callable[[], None] | None = None,
 ) -> ImportSummary:
     """Import one DECP file; raise reader.UnreadableFile when the file itself cannot be read."""
