@@ -1,11 +1,13 @@
 """Benchmark (not a test): import a generated DECP file of 100 000 records, print speed and peak memory.
 
     /work/main/.venv/bin/python bench/decp_import.py [--records 100000] [--database-url URL] [--tracemalloc]
+        [--reimport]
 
 Without ``--database-url`` a fresh SQLite file in a temporary directory is used; with a PostgreSQL URL,
 use an empty database you can throw away (tables are created, then dropped). Peak memory is the
 process's maximum resident set size (``resource.getrusage``); ``--tracemalloc`` also reports the peak
-of Python allocations during the import (slower).
+of Python allocations during the import (slower). ``--reimport`` then imports the same file again (every
+record unchanged) and reports that second import too.
 """
 
 import argparse
@@ -105,6 +107,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database-url")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument("--reimport", action="store_true", help="import the same file a second time")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="levier-bench-") as tmp:
@@ -149,6 +152,17 @@ def main() -> None:
                 print(
                     f"Mémoire : pic des allocations Python pendant l'import (tracemalloc) {traced_peak:.0f} Mo"
                 )
+            if args.reimport:
+                started = time.perf_counter()
+                with source.open("rb") as handle:
+                    summary = import_decp("benchmark", handle, name=source.name)
+                db.session.commit()
+                elapsed = time.perf_counter() - started
+                print(
+                    f"Réimport du même fichier : inchangés {summary.unchanged}, créés {summary.created}, "
+                    f"mis à jour {summary.updated} — {elapsed:.1f} s, {summary.read / elapsed:.0f} enregistrements/seconde"
+                )
+                print(f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo")
             if args.database_url:
                 db.drop_all()
 

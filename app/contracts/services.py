@@ -151,7 +151,9 @@ def contract_snapshot(contract: Contract) -> dict[str, Any]:
     }
 
 
-def _validate_contract(data: ContractData, contract: Contract | None = None) -> None:
+def _validate_contract(
+    data: ContractData, contract: Contract | None = None, *, check_duplicate: bool = True
+) -> None:
     if not data.reference or not data.reference.strip():
         raise ServiceError(_("La référence du marché est obligatoire."), "reference")
     if not data.object or not data.object.strip():
@@ -166,6 +168,8 @@ def _validate_contract(data: ContractData, contract: Contract | None = None) -> 
         raise ServiceError(_("Procédure inconnue."), "procedure")
     if not data.holders and data.source == ContractSource.MANUAL:
         raise ServiceError(_("Indiquez au moins un titulaire."), "holders")
+    if not check_duplicate:
+        return
     duplicate = select(Contract.id).where(
         Contract.buyer_id == data.buyer_id, Contract.reference == data.reference.strip()
     )
@@ -177,7 +181,7 @@ def _validate_contract(data: ContractData, contract: Contract | None = None) -> 
         )
 
 
-def _apply(actor, contract: Contract, data: ContractData) -> None:
+def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | None = None) -> None:
     contract.buyer_id = data.buyer_id
     contract.reference = data.reference.strip()
     contract.object = data.object.strip()
@@ -204,6 +208,7 @@ def _apply(actor, contract: Contract, data: ContractData) -> None:
             identifier_type=holder.identifier_type,
             kind=holder.kind,
             field=f"holders-{index}",
+            companies=company_cache,
         )
         if company not in companies:
             companies.append(company)
@@ -213,12 +218,22 @@ def _apply(actor, contract: Contract, data: ContractData) -> None:
         holder.position = position
 
 
-def create_contract(actor, data: ContractData) -> Contract:
-    _validate_contract(data)
+def create_contract(
+    actor,
+    data: ContractData,
+    *,
+    check_duplicate: bool = True,
+    companies: dict | None = None,
+    flush: bool = True,
+) -> Contract:
+    """Create a contract; bulk imports that already know the reference is free pass ``check_duplicate=False``,
+    a company cache (see ``find_or_create_company``) and ``flush=False`` (they flush per batch)."""
+    _validate_contract(data, check_duplicate=check_duplicate)
     contract = Contract()
     db.session.add(contract)
-    _apply(actor, contract, data)
-    db.session.flush()
+    _apply(actor, contract, data, companies)
+    if flush:
+        db.session.flush()
     audit.record(
         actor,
         "create",
@@ -230,9 +245,19 @@ def create_contract(actor, data: ContractData) -> Contract:
 
 
 def update_contract(
-    actor, contract: Contract, data: ContractData, expected_version: int | None = None
+    actor,
+    contract: Contract,
+    data: ContractData,
+    expected_version: int | None = None,
+    *,
+    check_duplicate: bool = True,
+    companies: dict | None = None,
+    flush: bool = True,
 ) -> Contract:
-    """Apply ``data``; refuse when the contract changed since ``expected_version`` was read."""
+    """Apply ``data``; refuse when the contract changed since ``expected_version`` was read.
+
+    Keyword arguments as for ``create_contract``: only for bulk imports.
+    """
     before = contract_snapshot(contract)
     if expected_version is not None and expected_version != contract.version:
         theirs = before
@@ -245,9 +270,10 @@ def update_contract(
             ),
             {k: v for k, v in audit.diff(theirs, mine).items()},
         )
-    _validate_contract(data, contract)
-    _apply(actor, contract, data)
-    db.session.flush()
+    _validate_contract(data, contract, check_duplicate=check_duplicate)
+    _apply(actor, contract, data, companies)
+    if flush:
+        db.session.flush()
     changes = audit.diff(before, contract_snapshot(contract))
     if changes:
         audit.record(actor, "update", contract, summary=f"Marché {contract.reference}", changes=changes)
@@ -327,14 +353,16 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
     clause.facilitators = list(facilitators)
 
 
-def add_clause(actor, contract: Contract, data: ClauseData) -> Clause:
+def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = True) -> Clause:
+    """Add a clause; ``flush=False`` for bulk imports, which flush once per batch."""
     clause = Clause()
     # Validate before attaching: a refused clause must not linger in the contract's collection.
     with db.session.no_autoflush:
         _apply_clause(clause, contract, data)
     clause.contract = contract
     db.session.add(clause)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     audit.record(
         actor,
         "create",

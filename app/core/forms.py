@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,10 +21,12 @@ class BaseForm(FlaskForm):
         locales = ["fr_FR", "fr"]
 
 
+@lru_cache(maxsize=16384)  # pure, and called several times per record by DECP imports
 def normalize_siret(value: str | None) -> str:
     return stdnum_siret.compact(value or "")
 
 
+@lru_cache(maxsize=16384)
 def is_valid_siret(value: str | None) -> bool:
     return stdnum_siret.is_valid(normalize_siret(value))
 

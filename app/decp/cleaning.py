@@ -4,6 +4,7 @@ Each function returns the clean value (or None when the value is doubtful) and r
 through ``warn(reason, detail)``; the reasons are the keys of ``WARNING_REASONS``.
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -73,6 +74,7 @@ PLACE_TYPES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a few labels, repeated in every record
 def fold(text: str) -> str:
     """Lower case, no accents, ``_``/``-`` as spaces: how messy spellings are compared."""
     decomposed = unicodedata.normalize("NFKD", text)

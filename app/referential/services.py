@@ -29,8 +29,13 @@ def find_or_create_company(
     identifier_type: str = IdentifierType.SIRET,
     kind: str | None = None,
     field: str | None = None,
+    companies: dict[tuple[str, str], Company | None] | None = None,
 ) -> Company:
-    """Return the company with this identifier, creating it (a name is then required)."""
+    """Return the company with this identifier, creating it (a name is then required).
+
+    ``companies`` is a bulk import's cache, keyed by ``company_key``: a key present with None means
+    "known not to exist", so no query is made; created companies are added to it.
+    """
     identifier = (identifier or "").strip()
     if identifier_type == IdentifierType.SIRET:
         if not is_valid_siret(identifier):
@@ -38,7 +43,13 @@ def find_or_create_company(
         identifier = normalize_siret(identifier)
     elif not identifier:
         raise ServiceError(_("Identifiant manquant."), field)
-    company = find_company(identifier, identifier_type)
+    key = (identifier_type, identifier)
+    if companies is not None and key in companies:
+        company = companies[key]
+    else:
+        company = find_company(identifier, identifier_type)
+        if companies is not None:
+            companies[key] = company
     if company is not None:
         return company
     if not (name or "").strip():
@@ -52,8 +63,38 @@ def find_or_create_company(
         kind=kind or StructureKind.ORDINARY,
     )
     db.session.add(company)
+    if companies is not None:
+        companies[key] = company
     audit.record(actor, "create", company, summary=f"Entreprise {company.name} ({identifier})")
     return company
+
+
+def company_key(identifier: str, identifier_type: str = IdentifierType.SIRET) -> tuple[str, str] | None:
+    """The key ``find_or_create_company`` files a company under in its cache; None for an invalid SIRET."""
+    identifier = (identifier or "").strip()
+    if identifier_type == IdentifierType.SIRET:
+        if not is_valid_siret(identifier):
+            return None
+        identifier = normalize_siret(identifier)
+    return (identifier_type, identifier) if identifier else None
+
+
+def load_companies(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Company | None]:
+    """Fill a ``find_or_create_company`` cache in one query per identifier type (None: does not exist)."""
+    found: dict[tuple[str, str], Company | None] = dict.fromkeys(keys)
+    by_type: dict[str, list[str]] = {}
+    for identifier_type, identifier in keys:
+        by_type.setdefault(identifier_type, []).append(identifier)
+    for identifier_type, identifiers in by_type.items():
+        for start in range(0, len(identifiers), 500):
+            chunk = identifiers[start : start + 500]
+            for company in db.session.scalars(
+                select(Company).where(
+                    Company.identifier_type == identifier_type, Company.identifier.in_(chunk)
+                )
+            ):
+                found[(company.identifier_type, company.identifier)] = company
+    return found
 
 
 def find_buyer(siret: str) -> Buyer | None:

@@ -179,8 +179,8 @@ def test_a_record_refused_by_the_contract_rules_is_rejected_alone(runner, db, mo
 
     real_create = services.create_contract
 
-    def create_then_refuse(actor, data):
-        contract = real_create(actor, data)  # written, then undone by the record's savepoint
+    def create_then_refuse(actor, data, **options):
+        contract = real_create(actor, data, **options)  # written, then undone by the savepoint
         if data.reference == "2023-002":
             raise ServiceError("Refus de test")
         return contract
