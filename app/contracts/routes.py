@@ -29,6 +29,7 @@ from app.core.auth import role_required
 from app.core.dates import PARIS
 from app.core.enums import HoursMethod, Role
 from app.core.errors import ServiceError
+from app.core.forms import show_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -90,11 +91,10 @@ def _attach_error(form, error: ServiceError) -> None:
             target = row.identifier if "SIRET" in error.message else row.company_name
             target.errors = [*target.errors, error.message]
             return
-    target = getattr(form, field, None)
-    if target is not None and hasattr(target, "errors") and field != "holders":
-        target.errors = [*target.errors, error.message]
-    else:
+    if field == "holders":
         form.form_errors.append(error.message)
+    else:
+        show_service_error(form, error)
 
 
 def _render_contract_form(form, contract=None, conflict=None, refused=False):
@@ -235,11 +235,7 @@ def _clause_form_response(form, contract, clause=None):
                 services.update_clause(current_user, clause, form.to_data())
         except ServiceError as error:
             db.session.rollback()
-            target = getattr(form, error.field or "", None)
-            if target is not None and hasattr(target, "errors"):
-                target.errors = [*target.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            show_service_error(form, error)
             refused = True
         else:
             db.session.commit()

@@ -128,3 +128,20 @@ def month_from_text(text: str) -> date:
         return parse_month(text)
     except ValueError:
         raise ValidationError(_l("Mois invalide : format AAAA-MM attendu (par exemple 2026-03).")) from None
+
+
+def attach_service_error(form, error, fallback=None) -> bool:
+    """Show a service refusal under the field it names (or ``fallback``); False when no field took it."""
+    target = getattr(form, error.field or "", None)
+    if target is None or not hasattr(target, "errors"):
+        target = fallback
+    if target is None:
+        return False
+    target.errors = [*target.errors, error.message]
+    return True
+
+
+def show_service_error(form, error, fallback=None) -> None:
+    """Show a service refusal under its field, otherwise above the form (``form.form_errors``)."""
+    if not attach_service_error(form, error, fallback):
+        form.form_errors.append(error.message)

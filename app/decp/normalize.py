@@ -47,13 +47,6 @@ _PROCEDURES.update(
         "procedure negociee sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
     }
 )
-# Concession procedures (schema ``contrat-concession.procedure``) have no place in Levier's list.
-_CONCESSION_PROCEDURES = {
-    "procedure negociee ouverte",
-    "procedure non negociee ouverte",
-    "procedure negociee restreinte",
-    "procedure non negociee restreinte",
-}
 _SOCIAL = {
     "clause sociale": ClauseKind.EXECUTION_CONDITION,
     "critere social": ClauseKind.AWARD_CRITERION,
@@ -214,7 +207,7 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
         raise Rejected("id_too_long", reference[:80])
 
     nature = _nature(raw.get("nature"), concession, warn)
-    procedure = _procedure(raw.get("procedure"), concession, warn)
+    procedure = _procedure(raw.get("procedure"), warn)
     place = raw.get("lieuExecution") if isinstance(raw.get("lieuExecution"), dict) else {}
     place_code = clean_text(place.get("code"), "lieuExecution.code", warn)
     if place_code and len(place_code) > MAX_PLACE_CODE_LENGTH:
@@ -269,13 +262,12 @@ def _nature(value, concession: bool, warn: Warn) -> str:
     return nature
 
 
-def _procedure(value, concession: bool, warn: Warn) -> str | None:
+def _procedure(value, warn: Warn) -> str | None:
+    """Marché and concession procedures alike (``Procedure`` holds both lists of the 2022 schema)."""
     if value in (None, ""):
         return None
     procedure = cleaning.match_label(value, _PROCEDURES)
-    if procedure is None and not (
-        concession and fold(cleaning.repair_text(str(value))[0]) in _CONCESSION_PROCEDURES
-    ):
+    if procedure is None:
         warn("unknown_procedure", f"procedure : {value}")
     return procedure
 

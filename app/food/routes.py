@@ -16,19 +16,11 @@ from app.food.forms import LocalDefinitionForm, SiteForm, SupplierForm
 from app.food.listing import active_buyers, buyer_objective, buyers_with_sites, sites_select, suppliers_select
 from app.food.models import CateringSite, Supplier
 from app.food.queries import figures_by_site, food_figures
-from app.food.views import figures_context, selected_year
+from app.food.views import figures_context, selected_year, show_form_error
 from app.referential.models import Buyer
 
 READERS = (Role.OFFICER, Role.READER)
 WRITERS = (Role.OFFICER,)
-
-
-def _form_errors(form, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        flash(error.message, "danger")
 
 
 # --- Sites ----------------------------------------------------------------------------------------
@@ -79,7 +71,7 @@ def create_site():
         try:
             site = services.create_site(current_user, _site_data(form))
         except ServiceError as error:
-            _form_errors(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Site « %(name)s » créé.", name=site.name), "success")
@@ -96,7 +88,7 @@ def edit_site(site_id: int):
         try:
             services.update_site(current_user, site, _site_data(form))
         except ServiceError as error:
-            _form_errors(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
@@ -219,7 +211,7 @@ def create_supplier():
         try:
             supplier = services.create_supplier(current_user, _supplier_data(form))
         except ServiceError as error:
-            _form_errors(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Fournisseur « %(name)s » créé.", name=supplier.name), "success")
@@ -236,7 +228,7 @@ def edit_supplier(supplier_id: int):
         try:
             services.update_supplier(current_user, supplier, _supplier_data(form))
         except ServiceError as error:
-            _form_errors(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Fournisseur « %(name)s » enregistré.", name=supplier.name), "success")

@@ -33,6 +33,7 @@ from app.food.listing import (
     purchases_total,
 )
 from app.food.models import Purchase
+from app.food.views import show_form_error
 
 READERS = (Role.OFFICER, Role.READER)
 WRITERS = (Role.OFFICER,)
@@ -93,14 +94,6 @@ def _purchase_data(form: PurchaseForm) -> services.PurchaseData:
     )
 
 
-def _field_error(form, error: ServiceError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, error.message]
-    else:
-        flash(error.message, "danger")
-
-
 @bp.route("/achats/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_purchase():
@@ -109,7 +102,7 @@ def create_purchase():
         try:
             purchase = services.create_purchase(current_user, _purchase_data(form))
         except ServiceError as error:
-            _field_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
@@ -131,7 +124,7 @@ def edit_purchase(purchase_id: int):
         try:
             services.update_purchase(current_user, purchase, _purchase_data(form))
         except ServiceError as error:
-            _field_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")

@@ -1,11 +1,12 @@
 """Helpers shared by the food views: the year asked for, the figures context, the charts."""
 
-from flask import request
+from flask import flash, request
 
 from app.core.charts import share_bars, to_svg
 from app.core.dates import today_paris
 from app.core.enums import FoodFamily
 from app.core.figures import share
+from app.core.forms import attach_service_error
 from app.food.exports import indicator_rows
 from app.food.listing import buyer_objective, purchase_years
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodFigures, food_figures
@@ -23,12 +24,8 @@ def selected_year() -> tuple[int, list[int]]:
 
 
 def _chart(items, name: str) -> str:
-    """Inline SVG whose ids are unique on the page: renderSVG names every clip path "clip"."""
-    svg = to_svg(share_bars(items, width=560))
-    for identifier in ("clip", "group"):
-        svg = svg.replace(f'id="{identifier}"', f'id="{identifier}-{name}"')
-        svg = svg.replace(f"url(#{identifier})", f"url(#{identifier}-{name})")
-    return svg
+    """Inline SVG; ``name`` keeps its clip-path ids unique on the page."""
+    return to_svg(share_bars(items, width=560), name)
 
 
 def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> dict:
@@ -68,3 +65,9 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
         "legal_chart": legal_chart,
         "objective_chart": objective_chart,
     }
+
+
+def show_form_error(form, error) -> None:
+    """A service refusal under its field, or as a flash message: the food pages show no form-level errors."""
+    if not attach_service_error(form, error):
+        flash(error.message, "danger")

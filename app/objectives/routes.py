@@ -9,6 +9,7 @@ from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import Role
 from app.core.errors import ServiceError
+from app.core.forms import attach_service_error
 from app.core.pagination import paginate
 from app.extensions import db
 from app.objectives import bp, services
@@ -58,7 +59,7 @@ def edit(buyer_id: int, year: int):
         try:
             services.save_objective(current_user, buyer, year, values)
         except ServiceError as error:
-            getattr(form, error.field, form.social_contract_count_share).errors.append(str(error))
+            attach_service_error(form, error, fallback=form.social_contract_count_share)
         else:
             db.session.commit()
             flash(_("Objectifs %(year)s de %(buyer)s enregistrés.", year=year, buyer=buyer.name), "success")

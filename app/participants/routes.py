@@ -11,6 +11,7 @@ from app.core.dates import today_paris
 from app.core.enums import Eligibility, Gender, QualificationLevel, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
+from app.core.forms import attach_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -48,11 +49,6 @@ def _data_from(form: ParticipantForm) -> services.ParticipantData:
         phone=form.phone.data or "",
         address=form.address.data or "",
     )
-
-
-def _attach(form, error: ServiceError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.gender.errors).append(error.message)
 
 
 # Statistical columns only: names and contact details never leave the application in an export.
@@ -117,7 +113,7 @@ def create():
             participant = services.create_participant(current_user, _data_from(form))
         except ServiceError as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_service_error(form, error, fallback=form.gender)
         else:
             db.session.commit()
             flash(_("Bénéficiaire %(code)s créé.", code=participant.code), "success")
@@ -170,7 +166,7 @@ def edit(participant_id: int):
             services.update_participant(current_user, participant, _data_from(form))
         except ServiceError as error:
             db.session.rollback()
-            _attach(form, error)
+            attach_service_error(form, error, fallback=form.gender)
         else:
             db.session.commit()
             flash(_("Bénéficiaire %(code)s enregistré.", code=participant.code), "success")

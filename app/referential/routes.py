@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from app.core.auth import authenticated, role_required
 from app.core.enums import Role, StructureKind
 from app.core.errors import ServiceError
+from app.core.forms import show_service_error
 from app.core.pagination import paginate
 from app.extensions import db
 from app.referential import bp, services
@@ -17,21 +18,13 @@ from app.referential.models import Buyer, Company, CpvCode, Territory
 CPV_LOOKUP_LIMIT = 15
 
 
-def _show_error(form, error: ServiceError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _save(form, save, success: str, endpoint: str):
     """Run ``save`` (a service call), commit and redirect; on refusal, roll back and show the message."""
     try:
         save()
     except ServiceError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_service_error(form, error)
         return None
     db.session.commit()
     flash(success, "success")
