@@ -69,7 +69,3 @@ def enforce_access():
     if rule == AUTHENTICATED or current_user.has_role(*rule):
         return None
     abort(403)
-
-
-def user_has_role(user, *roles: Role) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(*roles))

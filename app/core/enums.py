@@ -182,16 +182,8 @@ class StructureKind(LabelledEnum):
     TEMP_AGENCY = "temp_agency", _l("Entreprise de travail temporaire classique")
     ORDINARY = "ordinary", _l("Entreprise classique")
 
-    @property
-    def is_siae(self) -> bool:
-        return self in SIAE_KINDS
 
-    @property
-    def is_inclusive(self) -> bool:
-        """SIAE, EA or ESAT: counted as an inclusive supplier in the report (domain.md section 6.5)."""
-        return self in INCLUSIVE_KINDS
-
-
+# SIAE, EA or ESAT: counted as inclusive suppliers in the report (domain.md section 6.5).
 SIAE_KINDS = frozenset(
     {StructureKind.EI, StructureKind.ETTI, StructureKind.EITI, StructureKind.AI, StructureKind.ACI}
 )

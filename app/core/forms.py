@@ -1,6 +1,5 @@
 """Base form and the validators every feature shares (SIRET, CPV, money, month)."""
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -10,8 +9,6 @@ from stdnum.fr import siret as stdnum_siret
 from wtforms import DecimalField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
-
-from app.core.dates import parse_month
 
 
 class BaseForm(FlaskForm):
@@ -121,13 +118,6 @@ class FrenchDecimalField(DecimalField):
         if self.data is None:
             return ""
         return format(self.data, "f").replace(".", ",")
-
-
-def month_from_text(text: str) -> date:
-    try:
-        return parse_month(text)
-    except ValueError:
-        raise ValidationError(_l("Mois invalide : format AAAA-MM attendu (par exemple 2026-03).")) from None
 
 
 def attach_service_error(form, error, fallback=None) -> bool:

@@ -14,7 +14,3 @@ def paginate(select_statement, per_page: int | None = None):
         max_per_page=200,
         error_out=False,
     )
-
-
-def args_without_page() -> dict:
-    return {k: v for k, v in request.args.items(multi=False) if k != "page"}

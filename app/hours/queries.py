@@ -22,7 +22,7 @@ from sqlalchemy import (
 from app.contracts.models import Clause, Contract
 from app.core.dates import add_months, today_paris
 from app.core.db import Hours
-from app.core.figures import ZERO, share
+from app.core.figures import share
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.sqldates import add_months as sql_add_months
@@ -50,10 +50,6 @@ def realized_hours_by_clause(
             return {}
         statement = statement.where(HourEntry.clause_id.in_(clause_ids))
     return {clause_id: Decimal(hours) for clause_id, hours in db.session.execute(statement)}
-
-
-def realized_hours(clause_id: int) -> Decimal:
-    return realized_hours_by_clause([clause_id]).get(clause_id, ZERO)
 
 
 # --- Follow-up: planned versus realized versus expected by now ---------------------------------------
