@@ -5,12 +5,14 @@ through openpyxl's read-only mode. Writing: CSV in UTF-8 with BOM, ``;`` and dec
 write-only mode (constant memory) with numbers as numbers and dates as dates.
 """
 
+import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from flask import Response
 from flask_babel import gettext as _
@@ -45,49 +47,103 @@ def is_xlsx(filename: str, content: bytes) -> bool:
     )
 
 
+def _binary(source: bytes | BinaryIO) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+
+
+def detect_encoding(source: BinaryIO, encodings: Sequence[str] = ENCODINGS, chunk_size: int = 1 << 16) -> str:
+    """The first of ``encodings`` that decodes the whole stream, read chunk by chunk (memory stays flat)."""
+    for encoding in encodings:
+        source.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := source.read(chunk_size):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        source.seek(0)
+        return encoding
+    raise TabularError(_("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »)."))
+
+
+def iter_csv(
+    source: bytes | BinaryIO,
+    *,
+    encodings: Sequence[str] = ENCODINGS,
+    delimiters: Sequence[str] = DELIMITERS,
+) -> Iterator[tuple[int, list]]:
+    """``(line number, cells)`` for every record, streamed; the separator is the one the first line uses most.
+
+    UTF-8 (with or without BOM) first, then Windows-1252 (French Excel's default "CSV").
+    """
+    stream = _binary(source)
+    encoding = detect_encoding(stream, encodings)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        first_line = text.readline()
+        text.seek(0)
+        delimiter = max(delimiters, key=first_line.count)  # ties and no separator at all: the first one
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            for cells in reader:
+                yield reader.line_num, cells
+        except csv.Error as error:
+            raise TabularError(_("Le fichier CSV est mal formé : %(error)s.", error=str(error))) from None
+    finally:
+        if not stream.closed:
+            text.detach()  # leave the caller's file open
+
+
+def iter_xlsx(source: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
+    """``(row number, cells)`` for every row of the first sheet, streamed (openpyxl's read-only mode)."""
+    try:
+        workbook = load_workbook(_binary(source), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors on a damaged file
+        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        yield from enumerate((list(cells) for cells in sheet.iter_rows(values_only=True)), start=1)
+    finally:
+        workbook.close()
+
+
 def read_csv(
     content: bytes, *, encodings: Sequence[str] = ENCODINGS, delimiters: Sequence[str] = DELIMITERS
 ) -> list[tuple[int, list]]:
-    """``(line number, cells)`` for every record; the separator is the one the first line uses most."""
-    for encoding in encodings:
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise TabularError(_("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »)."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(delimiters, key=first_line.count)  # ties and no separator at all: the first one
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(reader.line_num, cells) for cells in reader]
-    except csv.Error as error:
-        raise TabularError(_("Le fichier CSV est mal formé : %(error)s.", error=str(error))) from None
+    """``(line number, cells)`` for every record (see ``iter_csv``)."""
+    return list(iter_csv(content, encodings=encodings, delimiters=delimiters))
 
 
 def read_xlsx(content: bytes) -> list[tuple[int, list]]:
     """``(row number, cells)`` for every row of the first sheet, values as Excel last computed them."""
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [(index, list(cells)) for index, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return rows
+    return list(iter_xlsx(content))
+
+
+def _head(source: bytes | BinaryIO) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        return bytes(source[:4])
+    position = source.tell()
+    head = source.read(4)
+    source.seek(position)
+    return head
+
+
+def iter_rows(filename: str, source: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
+    """``(line number, cells)`` for every non-empty line of a CSV or XLSX file, streamed; line 1 is the first."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or _head(source) == b"PK\x03\x04":
+        rows = iter_xlsx(source)
+    elif name.endswith((".csv", ".txt")) or not name:
+        rows = iter_csv(source)
+    else:
+        raise TabularError(_("Format de fichier non pris en charge : CSV ou XLSX attendu."))
+    return ((line, cells) for line, cells in rows if any(text_of(cell) for cell in cells))
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
     """``(line number, cells)`` for every non-empty line of a CSV or XLSX upload; line 1 is the first."""
-    name = (filename or "").lower()
-    if is_xlsx(name, content):
-        rows = read_xlsx(content)
-    elif name.endswith((".csv", ".txt")) or not name:
-        rows = read_csv(content)
-    else:
-        raise TabularError(_("Format de fichier non pris en charge : CSV ou XLSX attendu."))
-    return [(line, cells) for line, cells in rows if any(text_of(cell) for cell in cells)]
+    return list(iter_rows(filename, content))
 
 
 def text_of(value) -> str:

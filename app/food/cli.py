@@ -5,7 +5,9 @@ from flask.cli import AppGroup
 
 from app.core.errors import ServiceError
 from app.core.formatting import money
+from app.core.imports import progress_bar
 from app.extensions import db
+from app.food.importer import import_file
 
 food_cli = AppGroup("food", help="Achats alimentaires (import).")
 
@@ -15,23 +17,26 @@ food_cli = AppGroup("food", help="Achats alimentaires (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Importer des achats (CSV ou XLSX, format Levier ou fichier d'achats ma-cantine). Tout ou rien."""
-    from app.food.importer import apply_import, parse_import
-
-    result = parse_import(file.name, file.read_bytes())
-    for message in result.error_messages():
+    with file.open("rb") as source, progress_bar(file.name, source) as bar:
+        try:
+            report = import_file(
+                "ligne de commande", file.name, source, write=not dry_run, progress=bar.update
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            click.echo(f"{error.message} Rien n'a été importé.", err=True)
+            raise SystemExit(1) from None
+    for message in report.error_messages():
         click.echo(message, err=True)
-    if not result.is_valid:
-        click.echo(f"{len(result.errors)} erreur(s) : rien n'a été importé.", err=True)
+    if not report.is_valid:
+        db.session.rollback()
+        click.echo(f"{len(report.errors)} erreur(s) : rien n'a été importé.", err=True)
         raise SystemExit(1)
-    summary = f"{len(result.lines)} achats, {money(result.total)} HT (format {result.format_label})"
+    importer = report.importer
+    summary = f"{report.valid} achats, {money(importer.total)} HT (format {importer.format_label})"
     if dry_run:
+        db.session.rollback()
         click.echo(f"Vérification réussie : {summary}. Rien n'a été enregistré (--dry-run).")
         return
-    try:
-        apply_import("ligne de commande", result, source=file.name)
-    except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"{error.message} Rien n'a été importé.", err=True)
-        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Import réussi : {summary}.")

@@ -1,26 +1,36 @@
 """Import of purchase lines from CSV/XLSX: Levier's own columns or, unchanged, the ma-cantine purchase file.
 
-Same behaviour as every import in Levier: the whole file is checked first (errors numbered by line, line 1
-being the header), a preview is shown, and confirming writes every line or none.
+The pipeline of every import in Levier (``app.core.imports``): the whole file is checked first, batch by
+batch (errors numbered by line, line 1 being the header), a preview is shown, and confirming writes every
+line or none. Each line passes ``services.clean_purchase``, the rule of the purchase form.
 ma-cantine format: ``app/data/schema_import_achats_macantine.json`` (table schema "import-achats-siret").
 """
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, insert, or_, select
 
 from app.core import audit
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
-from app.core.errors import ServiceError
 from app.core.forms import is_valid_siret, normalize_siret
-from app.core.tabular import read_rows, text_of
+from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for the views)
+    Header,
+    Importer,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    RowErrors,
+    run_import,
+)
+from app.core.tabular import text_of
 from app.extensions import db
 from app.food import services
 from app.food.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
-from app.food.models import CateringSite
+from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.food.services import PurchaseData
 
 LEVIER = "levier"
@@ -71,34 +81,9 @@ class ImportLine:
     supplier_siret: str = ""
     supplier_is_new: bool = False
 
-
-@dataclass
-class ImportResult:
-    format: str | None = None
-    lines: list[ImportLine] = field(default_factory=list)
-    errors: list[tuple[int | None, str]] = field(default_factory=list)
-
     @property
-    def is_valid(self) -> bool:
-        return not self.errors and bool(self.lines)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((line.data.amount_excl_tax for line in self.lines), Decimal(0))
-
-    @property
-    def format_label(self) -> str:
-        return FORMAT_LABELS.get(self.format, "")
-
-    @property
-    def new_suppliers(self) -> list[str]:
-        return sorted({line.supplier_name for line in self.lines if line.supplier_is_new})
-
-    def error_messages(self) -> list[str]:
-        return [
-            _("Ligne %(line)s : %(message)s", line=line, message=msg) if line else msg
-            for line, msg in self.errors
-        ]
+    def purchased_on(self) -> date | None:
+        return self.data.purchased_on
 
 
 def _key(header) -> str:
@@ -138,17 +123,6 @@ class _Sites:
         return self.by_name.get(text.strip().lower())
 
 
-class _LineErrors(list):
-    """Every problem of one line, so that a user fixes a line once rather than once per cell."""
-
-    def take(self, function, *args, **kwargs):
-        try:
-            return function(*args, **kwargs)
-        except ValueError as error:
-            self.append(str(error))
-            return None
-
-
 def _find_site(text: str, sites: _Sites, *, by_siret_only: bool) -> CateringSite:
     if not text:
         raise ValueError(_("siret de l'établissement manquant.") if by_siret_only else _("site manquant."))
@@ -173,7 +147,7 @@ def _positive_km(value) -> None:
         ) from None
 
 
-def _read_levier(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
+def _read_levier(cells: dict, sites: _Sites, errors: RowErrors) -> tuple:
     site = errors.take(_find_site, text_of(cells.get("site")), sites, by_siret_only=False)
     data = PurchaseData(
         site_id=site.id if site else None,
@@ -189,11 +163,13 @@ def _read_levier(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
     )
     supplier_siret = siret_text(cells.get("siret_fournisseur"))
     if supplier_siret and not is_valid_siret(supplier_siret):
-        errors.append(_("SIRET du fournisseur « %(siret)s » invalide.", siret=supplier_siret))
+        errors.add(
+            _("SIRET du fournisseur « %(siret)s » invalide.", siret=supplier_siret), "siret_fournisseur"
+        )
     return data, site, text_of(cells.get("fournisseur")), supplier_siret
 
 
-def _read_ma_cantine(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
+def _read_ma_cantine(cells: dict, sites: _Sites, errors: RowErrors) -> tuple:
     site = errors.take(_find_site, text_of(cells.get("siret")), sites, by_siret_only=True)
     codes = (
         errors.take(parse_codes, cells.get("categories_egalim"), MA_CANTINE_EGALIM, "categories_egalim") or []
@@ -224,120 +200,200 @@ def _read_ma_cantine(cells: dict, sites: _Sites, errors: _LineErrors) -> tuple:
     return data, site, text_of(cells.get("fournisseur")), ""
 
 
-# --- Parse, then apply ----------------------------------------------------------------------------
+# --- The importer --------------------------------------------------------------------------------
 
 
-def parse_import(filename: str, content: bytes) -> ImportResult:
-    """Read and check every line; nothing is written."""
-    result = ImportResult()
-    try:
-        rows = read_rows(filename, content)
-    except ServiceError as error:
-        result.errors.append((None, error.message))
-        return result
-    if not rows:
-        result.errors.append((None, _("Le fichier est vide.")))
-        return result
-    header_line, header = rows[0]
-    result.format = detect_format(header)
-    if result.format is None and _is_headerless_ma_cantine(header):
-        result.format, columns, data_rows = MA_CANTINE, list(MA_CANTINE_COLUMNS), rows
-    elif result.format is None:
-        expected = ", ".join(name for name, _label, _example in LEVIER_COLUMNS)
-        result.errors.append(
-            (
-                header_line,
+class PurchaseImporter(Importer):
+    """Purchase lines in Levier's format or ma-cantine's, told apart by their header."""
+
+    label = "achats"
+
+    def __init__(self, actor, *, source: str = ""):
+        super().__init__(actor)
+        self.format: str | None = None
+        self.suffix = f" (import {source})" if source else " (import)"
+        self.sites = _Sites()
+        self.reader = _read_levier
+        self.suppliers: dict[tuple[str, str], tuple[int, str] | None] = {}  # (siret, lower name) -> found
+        self.created: dict[tuple[str, str], int] = {}
+        self.new_supplier_names: set[str] = set()
+        self.total = Decimal(0)
+        self.duplicates = 0
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, "")
+
+    @property
+    def new_suppliers(self) -> list[str]:
+        return sorted(self.new_supplier_names)
+
+    def read_header(self, line, cells):
+        self.format = detect_format(cells)
+        if self.format is None and _is_headerless_ma_cantine(cells):
+            self.format, self.reader = MA_CANTINE, _read_ma_cantine
+            return Header({name: i for i, name in enumerate(MA_CANTINE_COLUMNS)}, is_data=True)
+        if self.format is None:
+            raise ImportFileError(
                 _(
-                    "en-tête non reconnu. Colonnes attendues : %(levier)s (modèle Levier) ou celles du fichier "
-                    "d'achats ma-cantine (%(cantine)s).",
-                    levier=expected,
+                    "Ligne %(line)s : en-tête non reconnu. Colonnes attendues : %(levier)s (modèle Levier) ou "
+                    "celles du fichier d'achats ma-cantine (%(cantine)s).",
+                    line=line,
+                    levier=", ".join(name for name, _label, _example in LEVIER_COLUMNS),
                     cantine=", ".join(MA_CANTINE_COLUMNS),
+                )
+            )
+        if self.format == MA_CANTINE:
+            self.reader, known = _read_ma_cantine, set(MA_CANTINE_COLUMNS)
+        else:
+            known = {name for name, _label, _example in LEVIER_COLUMNS}
+        keys = [_key(cell) for cell in cells]
+        return Header({key: i for i, key in reversed(list(enumerate(keys))) if key in known})
+
+    def parse_row(self, line, values, errors):
+        data, site, supplier_name, supplier_siret = self.reader(values, self.sites, errors)
+        if not errors:
+            cleaned = errors.take(services.clean_purchase, data)  # the purchase form's rule
+            if cleaned is not None:
+                data.codes, data.origin = cleaned["codes"], cleaned["origin"]
+                data.description = cleaned["description"]
+        if errors:
+            return None
+        return ImportLine(
+            line=line,
+            data=data,
+            site_name=site.name,
+            supplier_name=supplier_name,
+            supplier_siret=normalize_siret(supplier_siret) if supplier_siret else "",
+        )
+
+    def _find_suppliers(self, lines: list["ImportLine"]) -> None:
+        """Known suppliers of the batch, by SIRET or by name (case ignored): one query."""
+        keys = {_supplier_key(line) for line in lines} - self.suppliers.keys() - {("", "")}
+        if not keys:
+            return
+        sirets = {siret for siret, _name in keys if siret and is_valid_siret(siret)}
+        names = {name for _siret, name in keys if name}
+        by_siret, by_name = {}, {}
+        for supplier_id, siret, name in db.session.execute(
+            select(Supplier.id, Supplier.siret, Supplier.name)
+            .where(or_(Supplier.siret.in_(sirets), func.lower(Supplier.name).in_(names)))
+            .order_by(Supplier.id.desc())
+        ):
+            if siret:
+                by_siret[siret] = (supplier_id, name)
+            by_name[name.lower()] = (supplier_id, name)  # descending ids: the oldest one wins
+        for siret, name in keys:
+            self.suppliers[(siret, name)] = by_siret.get(siret) or by_name.get(name)
+
+    def _count_duplicates(self, lines: list["ImportLine"]) -> int:
+        """Lines already recorded (same site, date, description and amount): one query per batch."""
+        days = [line.data.purchased_on for line in lines]
+        existing = set(
+            map(
+                tuple,
+                db.session.execute(
+                    select(
+                        Purchase.site_id,
+                        Purchase.purchased_on,
+                        Purchase.description,
+                        Purchase.amount_excl_tax,
+                    ).where(
+                        Purchase.deleted_at.is_(None),
+                        Purchase.site_id.in_({line.data.site_id for line in lines}),
+                        Purchase.purchased_on.between(min(days), max(days)),
+                    )
                 ),
             )
         )
-        return result
-    else:
-        columns, data_rows = [_key(cell) for cell in header], rows[1:]
-    if not data_rows:
-        result.errors.append((None, _("Le fichier ne contient aucune ligne d'achat.")))
-        return result
-    reader = _read_ma_cantine if result.format == MA_CANTINE else _read_levier
-    sites = _Sites()
-    for line, cells in data_rows:
-        values = dict(zip(columns, list(cells) + [None] * (len(columns) - len(cells)), strict=False))
-        errors = _LineErrors()
-        data, site, supplier_name, supplier_siret = reader(values, sites, errors)
-        if not errors:
-            cleaned = errors.take(services.clean_purchase, data)  # ServiceError is a ValueError too
-            if cleaned is not None:
-                data.codes, data.origin = cleaned["codes"], cleaned["origin"]
-        if errors:
-            result.errors.extend((line, message) for message in errors)
-            continue
-        supplier = services.find_supplier(supplier_name, supplier_siret)
-        result.lines.append(
-            ImportLine(
-                line=line,
-                data=data,
-                site_name=site.name,
-                supplier_name=supplier.name if supplier else supplier_name,
-                supplier_siret=normalize_siret(supplier_siret) if supplier_siret else "",
-                supplier_is_new=supplier is None and bool(supplier_name or supplier_siret),
+        return sum(
+            (line.data.site_id, line.data.purchased_on, line.data.description, line.data.amount_excl_tax)
+            in existing
+            for line in lines
+        )
+
+    def check_batch(self, records):
+        self._find_suppliers(records)
+        for line in records:
+            found = self.suppliers.get(_supplier_key(line))
+            if found is not None:
+                line.supplier_name = found[1]
+            elif line.supplier_name or line.supplier_siret:
+                line.supplier_is_new = True
+                self.new_supplier_names.add(line.supplier_name or line.supplier_siret)
+            self.total += line.data.amount_excl_tax
+        self.duplicates += self._count_duplicates(records)
+        return records, []
+
+    def _supplier_id(self, line: "ImportLine") -> int | None:
+        key = _supplier_key(line)
+        found = self.suppliers.get(key)
+        if found is not None:
+            return found[0]
+        if key == ("", ""):
+            return None
+        if key not in self.created:
+            supplier = services.find_or_create_supplier(
+                self.actor, line.supplier_name, line.supplier_siret or None
             )
+            db.session.flush()
+            self.created[key] = supplier.id
+        return self.created[key]
+
+    def write_batch(self, records):
+        created_by = getattr(self.actor, "id", None)
+        rows = [
+            {
+                "site_id": line.data.site_id,
+                "supplier_id": self._supplier_id(line),
+                "purchased_on": line.data.purchased_on,
+                "family": line.data.family,
+                "description": line.data.description,
+                "amount_excl_tax": line.data.amount_excl_tax,
+                "origin": line.data.origin,
+                "created_by_id": created_by,
+            }
+            for line in records
+        ]
+        ids = db.session.scalars(
+            insert(Purchase).returning(Purchase.id, sort_by_parameter_order=True), rows
+        ).all()
+        codes = [
+            {"purchase_id": purchase_id, "code": code}
+            for purchase_id, line in zip(ids, records, strict=True)
+            for code in line.data.codes
+        ]
+        if codes:
+            db.session.execute(insert(PurchaseCharacteristic), codes)
+        with audit.deferred() as pending:
+            for purchase_id, line in zip(ids, records, strict=True):
+                audit.record(
+                    self.actor,
+                    "create",
+                    object_type="Purchase",
+                    object_id=purchase_id,
+                    summary=services.describe_purchase(line.data.description, line.data.purchased_on)
+                    + self.suffix,
+                )
+            audit.write_deferred(pending)
+
+    def after_write(self, report):
+        audit.record(
+            self.actor,
+            "import",
+            object_type="Purchase",
+            summary=f"Import de {report.written} achats, format {self.format_label}{self.suffix}",
         )
-    return result
+        db.session.flush()
 
 
-def apply_import(actor, result: ImportResult, *, source: str = "") -> int:
-    """Write every checked line in the current transaction; the caller commits, or rolls back on error."""
-    if not result.is_valid:
-        raise ServiceError(_("Le fichier contient des erreurs : rien n'a été importé."))
-    suffix = f" (import {source})" if source else " (import)"
-    for line in result.lines:
-        supplier = services.find_or_create_supplier(actor, line.supplier_name, line.supplier_siret or None)
-        data = replace(line.data, supplier_id=supplier.id if supplier else None)
-        try:
-            services.create_purchase(actor, data, summary_suffix=suffix)
-        except ServiceError as error:
-            raise ServiceError(
-                _("Ligne %(line)s : %(message)s", line=line.line, message=error.message)
-            ) from None
-    audit.record(
-        actor,
-        "import",
-        object_type="Purchase",
-        summary=f"Import de {len(result.lines)} achats, format {result.format_label}{suffix}",
-    )
-    db.session.flush()
-    return len(result.lines)
+def _supplier_key(line: "ImportLine") -> tuple[str, str]:
+    return (line.supplier_siret or "", (line.supplier_name or "").strip().lower())
 
 
-def count_existing_duplicates(result: ImportResult) -> int:
-    """Lines already recorded (same site, date, description and amount): a file imported twice shows here."""
-    from app.food.models import Purchase
-
-    if not result.lines:
-        return 0
-    days = [line.data.purchased_on for line in result.lines]
-    existing = {
-        tuple(row)
-        for row in db.session.execute(
-            select(
-                Purchase.site_id, Purchase.purchased_on, Purchase.description, Purchase.amount_excl_tax
-            ).where(
-                Purchase.deleted_at.is_(None),
-                Purchase.site_id.in_({line.data.site_id for line in result.lines}),
-                Purchase.purchased_on.between(min(days), max(days)),
-            )
-        )
-    }
-    return sum(
-        (
-            line.data.site_id,
-            line.data.purchased_on,
-            (line.data.description or "").strip(),
-            line.data.amount_excl_tax,
-        )
-        in existing
-        for line in result.lines
-    )
+def import_file(
+    actor, filename: str, source, *, write: bool = False, progress=None, source_name: str = ""
+) -> ImportReport:
+    """Check (and with ``write``, write) a purchase file; the caller commits a valid report."""
+    importer = PurchaseImporter(actor, source=source_name or (filename if write else ""))
+    return run_import(importer, filename, source, write=write, progress=progress)

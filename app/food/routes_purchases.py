@@ -17,13 +17,7 @@ from app.extensions import db
 from app.food import bp, services
 from app.food.exports import purchases_csv, purchases_xlsx, template_csv, template_xlsx
 from app.food.forms import ImportForm, PurchaseForm
-from app.food.importer import (
-    LEVIER_COLUMNS,
-    MA_CANTINE_COLUMNS,
-    apply_import,
-    count_existing_duplicates,
-    parse_import,
-)
+from app.food.importer import LEVIER_COLUMNS, MA_CANTINE_COLUMNS, ImportFileError, import_file
 from app.food.listing import (
     PurchaseFilters,
     all_sites,
@@ -181,22 +175,25 @@ def _stored_upload() -> tuple[Path, str] | None:
 @role_required(*WRITERS)
 def import_purchases():
     form = ImportForm()
-    result = duplicates = None
+    report = file_error = None
     if form.validate_on_submit():
         upload = form.file.data
         content = upload.read()
-        result = parse_import(upload.filename, content)
-        if result.is_valid:
+        try:
+            report = import_file(current_user, upload.filename, content)
+        except ImportFileError as error:
+            file_error = error.message
+        db.session.rollback()  # the check wrote nothing; make sure of it
+        if report is not None and report.is_valid:
             _forget_old_uploads()
             token = secrets.token_hex(16)
             (_upload_dir() / token).write_bytes(content)
             session[IMPORT_SESSION_KEY] = {"token": token, "filename": upload.filename}
-            duplicates = count_existing_duplicates(result)
     return render_template(
         "food/import.html",
         form=form,
-        result=result,
-        duplicates=duplicates,
+        report=report,
+        file_error=file_error,
         levier_columns=LEVIER_COLUMNS,
         ma_cantine_columns=MA_CANTINE_COLUMNS,
     )
@@ -210,14 +207,25 @@ def confirm_import():
         flash(_("Le fichier à importer n'est plus disponible : déposez-le de nouveau."), "warning")
         return redirect(url_for("food.import_purchases"))
     path, filename = stored
-    result = parse_import(filename, path.read_bytes())
     try:
-        count = apply_import(current_user, result, source=filename)
+        with path.open("rb") as source:
+            report = import_file(current_user, filename, source, write=True)
     except ServiceError as error:
         db.session.rollback()
         flash(_("Rien n'a été importé. %(message)s", message=error.message), "danger")
         return redirect(url_for("food.import_purchases"))
+    if not report.is_valid:
+        db.session.rollback()
+        flash(
+            _(
+                "Rien n'a été importé : le fichier n'est plus valide (%(message)s).",
+                message=report.error_messages()[0],
+            ),
+            "danger",
+        )
+        return redirect(url_for("food.import_purchases"))
     db.session.commit()
+    count = report.written
     path.unlink(missing_ok=True)
     session.pop(IMPORT_SESSION_KEY, None)
     flash(_("%(count)s achats importés depuis %(file)s.", count=count, file=filename), "success")

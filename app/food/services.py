@@ -258,7 +258,11 @@ def clean_purchase(data: PurchaseData) -> dict:
 
 
 def _describe(purchase: Purchase) -> str:
-    return f"Achat {purchase.description[:60]} du {purchase.purchased_on:%d/%m/%Y}"
+    return describe_purchase(purchase.description, purchase.purchased_on)
+
+
+def describe_purchase(description: str, purchased_on: date) -> str:
+    return f"Achat {description[:60]} du {purchased_on:%d/%m/%Y}"
 
 
 def create_purchase(actor, data: PurchaseData, *, summary_suffix: str = "") -> Purchase:

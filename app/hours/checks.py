@@ -146,19 +146,23 @@ def existing_entries(lines: list[HourLine], replacing: HourEntry | None) -> dict
     }
 
 
-def _month_totals(lines: list[HourLine], replacing: HourEntry | None) -> dict[tuple, Decimal]:
-    """Hours already logged per (participant, month), on every clause, summed in SQL."""
+def _month_totals(pairs: set[tuple], replacing: HourEntry | None) -> dict[tuple, Decimal]:
+    """Hours already logged per (participant, month) of ``pairs``, on every clause, summed in SQL."""
     statement = (
         select(HourEntry.participant_id, HourEntry.month, func.sum(HourEntry.hours))
         .where(
-            HourEntry.participant_id.in_({line.participant.id for line in lines}),
-            HourEntry.month.in_({line.month for line in lines}),
+            HourEntry.participant_id.in_({pid for pid, _month in pairs}),
+            HourEntry.month.in_({month for _pid, month in pairs}),
         )
         .group_by(HourEntry.participant_id, HourEntry.month)
     )
     if replacing is not None:
         statement = statement.where(HourEntry.id != replacing.id)
-    return {(pid, month): Decimal(total) for pid, month, total in db.session.execute(statement)}
+    return {
+        (pid, month): Decimal(total)
+        for pid, month, total in db.session.execute(statement)
+        if (pid, month) in pairs
+    }
 
 
 def _duplicate_message(
@@ -184,6 +188,91 @@ def _duplicate_message(
     )
 
 
+@dataclass
+class _MonthTotal:
+    already: Decimal
+    first_line: int | None
+    code: str
+    month: date
+    added: Decimal = Decimal(0)
+
+
+class HoursLedger:
+    """The rules of hour entries over lines checked batch after batch (a form, a grid, a whole file).
+
+    Duplicates and the monthly cap span lines, batches and clauses; the ledger keeps only what they need
+    (one key per entry, one total per participant and month), so a file of any length checks in flat
+    memory, with one query per batch for existing entries and one for the totals already logged.
+    """
+
+    def __init__(
+        self, actor, *, merge: bool = False, replacing: HourEntry | None = None, can_merge: bool = True
+    ):
+        self.actor, self.merge, self.replacing, self.can_merge = actor, merge, replacing, can_merge
+        self.seen: dict[tuple, int | None] = {}
+        self.totals: dict[tuple, _MonthTotal] = {}
+
+    def check(self, lines: list[HourLine]) -> tuple[list[HourLine], list[LineError]]:
+        """The lines that pass every rule but the monthly cap (see ``finish``), and the others' errors."""
+        errors: list[LineError] = []
+        valid: list[HourLine] = []
+        for line in lines:
+            line.month = first_of_month(line.month)
+            problems = _line_errors(self.actor, line)
+            errors.extend(LineError(line.line, message) for message in problems)
+            if not problems:
+                valid.append(line)
+        if not valid:
+            return valid, errors
+        existing = existing_entries(valid, self.replacing)
+        kept: list[HourLine] = []
+        for line in valid:
+            key = line.key
+            if not self.merge and (key in existing or key in self.seen):
+                existing_hours = existing[key].hours if key in existing and key not in self.seen else None
+                errors.append(
+                    LineError(
+                        line.line,
+                        _duplicate_message(line, existing_hours, self.seen.get(key), self.can_merge),
+                        True,
+                    )
+                )
+            else:
+                kept.append(line)
+            self.seen.setdefault(key, line.line)
+        new_pairs = {(line.participant.id, line.month) for line in valid} - self.totals.keys()
+        already = _month_totals(new_pairs, self.replacing) if new_pairs else {}
+        for line in valid:
+            pair = (line.participant.id, line.month)
+            if pair not in self.totals:
+                self.totals[pair] = _MonthTotal(
+                    already.get(pair, Decimal(0)), line.line, line.participant.code, line.month
+                )
+            self.totals[pair].added += line.hours
+        return kept, errors
+
+    def finish(self) -> list[LineError]:
+        """At most ``MAX_HOURS_PER_PARTICIPANT_MONTH`` per person and month, on every clause together."""
+        cap = max_hours_per_month()
+        return [
+            LineError(
+                total.first_line,
+                _(
+                    "%(code)s dépasserait %(cap)s en %(month)s : %(already)s déjà saisies "
+                    "(tous marchés confondus) + %(added)s = %(total)s.",
+                    code=total.code,
+                    cap=fmt_hours(cap),
+                    month=month_fr(total.month),
+                    already=fmt_hours(total.already),
+                    added=fmt_hours(total.added),
+                    total=fmt_hours(total.already + total.added),
+                ),
+            )
+            for total in self.totals.values()
+            if total.already + total.added > cap
+        ]
+
+
 def check_lines(
     actor,
     lines: list[HourLine],
@@ -193,53 +282,6 @@ def check_lines(
     can_merge: bool = True,
 ):
     """Every error of ``lines`` taken together (duplicates and the monthly cap span lines and clauses)."""
-    errors: list[LineError] = []
-    valid: list[HourLine] = []
-    for line in lines:
-        line.month = first_of_month(line.month)
-        problems = _line_errors(actor, line)
-        errors.extend(LineError(line.line, message) for message in problems)
-        if not problems:
-            valid.append(line)
-    if not valid:
-        return errors
-    existing = existing_entries(valid, replacing)
-    seen: dict[tuple, HourLine] = {}
-    for line in valid:
-        if not merge and (line.key in existing or line.key in seen):
-            other = seen.get(line.key)
-            existing_hours = existing[line.key].hours if line.key in existing else None
-            errors.append(
-                LineError(
-                    line.line,
-                    _duplicate_message(line, existing_hours, other.line if other else None, can_merge),
-                    True,
-                )
-            )
-        seen.setdefault(line.key, line)
-    cap = max_hours_per_month()
-    totals = _month_totals(valid, replacing)
-    grouped: dict[tuple, list[HourLine]] = {}
-    for line in valid:
-        grouped.setdefault((line.participant.id, line.month), []).append(line)
-    for pair, pair_lines in grouped.items():
-        already = totals.get(pair, Decimal(0))
-        added = sum((item.hours for item in pair_lines), Decimal(0))
-        if already + added > cap:
-            first = pair_lines[0]
-            errors.append(
-                LineError(
-                    first.line,
-                    _(
-                        "%(code)s dépasserait %(cap)s en %(month)s : %(already)s déjà saisies "
-                        "(tous marchés confondus) + %(added)s = %(total)s.",
-                        code=first.participant.code,
-                        cap=fmt_hours(cap),
-                        month=month_fr(first.month),
-                        already=fmt_hours(already),
-                        added=fmt_hours(added),
-                        total=fmt_hours(already + added),
-                    ),
-                )
-            )
-    return errors
+    ledger = HoursLedger(actor, merge=merge, replacing=replacing, can_merge=can_merge)
+    _valid, errors = ledger.check(lines)
+    return errors + ledger.finish()

@@ -6,7 +6,9 @@ from flask.cli import AppGroup
 from app.core.enums import Modality
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
+from app.core.imports import progress_bar
 from app.extensions import db
+from app.hours.importer import ImportFileError, import_file
 
 hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
 
@@ -16,32 +18,29 @@ hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Import hour entries from a CSV or XLSX file (all lines or none)."""
-    from app.hours.importer import ImportFileError, plan_import
-    from app.hours.services import log_hours
-
-    try:
-        plan = plan_import(None, file.name, file.read_bytes())
-    except ImportFileError as error:
-        raise click.ClickException(error.message) from None
-    if not plan.is_valid:
+    with file.open("rb") as source, progress_bar(file.name, source) as bar:
+        try:
+            report = import_file(None, file.name, source, write=not dry_run, progress=bar.update)
+        except ImportFileError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+    total = report.importer.total_hours
+    if not report.is_valid:
         db.session.rollback()
-        for error in plan.errors:
-            prefix = f"Ligne {error.line} : " if error.line is not None else ""
-            click.echo(prefix + error.message, err=True)
-        raise click.ClickException(f"{len(plan.errors)} erreur(s) : rien n'a été importé.")
-    total = sum((line.hours for line in plan.lines), start=0)
+        for message in report.error_messages():
+            click.echo(message, err=True)
+        raise click.ClickException(f"{len(report.errors)} erreur(s) : rien n'a été importé.")
     if dry_run:
         db.session.rollback()
-        for line in plan.lines:
+        for line in report.preview:
             click.echo(
                 f"Ligne {line.line} : {line.participant.code} — {line.clause.contract.reference} — "
                 f"{line.employer.name} — {Modality.label_of(line.modality)} — {month_fr(line.month)} — "
                 f"{fmt_hours(line.hours)}"
             )
         click.echo(
-            f"Fichier valide : {len(plan.lines)} saisie(s), {fmt_hours(total)} (rien n'a été enregistré)."
+            f"Fichier valide : {report.valid} saisie(s), {fmt_hours(total)} (rien n'a été enregistré)."
         )
         return
-    entries = log_hours("ligne de commande", plan.lines)
     db.session.commit()
-    click.echo(f"Import terminé : {len(entries)} saisie(s) créée(s), {fmt_hours(total)}.")
+    click.echo(f"Import terminé : {report.written} saisie(s) créée(s), {fmt_hours(total)}.")

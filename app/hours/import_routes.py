@@ -16,14 +16,7 @@ from app.core.tabular import download
 from app.extensions import db
 from app.hours import bp
 from app.hours.forms import ImportForm
-from app.hours.importer import (
-    COLUMNS,
-    ImportFileError,
-    apply_import,
-    plan_import,
-    template_csv,
-    template_xlsx,
-)
+from app.hours.importer import COLUMNS, ImportFileError, import_file, template_csv, template_xlsx
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 STALE_AFTER_SECONDS = 24 * 3600
@@ -74,13 +67,13 @@ def import_upload():
         upload = form.file.data
         filename, data = upload.filename or "import.csv", upload.read()
         try:
-            plan = plan_import(current_user, filename, data)
+            report = import_file(current_user, filename, data)
         except ImportFileError as error:
             form.file.errors.append(error.message)
         else:
-            db.session.rollback()  # the plan wrote nothing; make sure of it
-            token = _store(filename, data) if plan.is_valid else None
-            return render_template("hours/import_preview.html", plan=plan, token=token, filename=filename)
+            db.session.rollback()  # the check wrote nothing; make sure of it
+            token = _store(filename, data) if report.is_valid else None
+            return render_template("hours/import_preview.html", report=report, token=token)
     return render_template("hours/import.html", form=form, columns=COLUMNS)
 
 
@@ -89,11 +82,12 @@ def import_upload():
 def import_confirm(token: str):
     filename, data = _load(token)
     try:
-        plan, entries = apply_import(current_user, filename, data)
+        report = import_file(current_user, filename, data, write=True)
     except ImportFileError as error:
+        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("hours.import_upload"))
-    if not entries:
+    if not report.is_valid:
         db.session.rollback()
         flash(
             _(
@@ -101,10 +95,10 @@ def import_confirm(token: str):
             ),
             "danger",
         )
-        return render_template("hours/import_preview.html", plan=plan, token=None, filename=filename), 422
+        return render_template("hours/import_preview.html", report=report, token=None), 422
     db.session.commit()
     _discard(token)
-    flash(_("Import terminé : %(n)s saisie(s) d'heures créée(s).", n=len(entries)), "success")
+    flash(_("Import terminé : %(n)s saisie(s) d'heures créée(s).", n=report.written), "success")
     return redirect(url_for("hours.entries"))
 
 

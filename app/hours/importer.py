@@ -1,22 +1,32 @@
-"""Spreadsheet import of hour entries (CSV with ; or , in UTF-8, or XLSX): plan first, write all or nothing."""
+"""Spreadsheet import of hour entries (CSV or XLSX) through the import pipeline of ``app.core.imports``."""
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import selectinload
 
-from app.core.errors import ServiceError
-from app.core.tabular import TabularError, csv_bytes, is_xlsx, read_csv, read_xlsx
-from app.hours.resolve import (
-    resolve_clause,
-    resolve_employer,
-    resolve_hours,
-    resolve_modality,
-    resolve_month,
-    resolve_participant,
-    simplify,
+from app.contracts.models import Clause, Contract
+from app.core.enums import IdentifierType
+from app.core.forms import is_valid_siret, normalize_siret
+from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for the views)
+    Column,
+    Importer,
+    ImportFileError,
+    ImportReport,
+    RowError,
+    RowErrors,
+    run_import,
 )
-from app.hours.services import HourLine, LineError, check_lines, log_hours
+from app.core.tabular import csv_bytes, text_of
+from app.extensions import db
+from app.hours.checks import HourLine, HoursLedger
+from app.hours.resolve import resolve_hours, resolve_modality, resolve_month
+from app.hours.services import log_checked_hours
+from app.participants.models import Participant
+from app.referential.models import Buyer, Company
 
 # (column, what it holds): the documented layout of the file, shown on the import page and in the template.
 COLUMNS = (
@@ -35,103 +45,184 @@ COLUMN_NAMES = tuple(name for name, _description in COLUMNS)
 MAX_LINES = 20000
 
 
-class ImportFileError(ServiceError):
-    """The file itself cannot be read (format, encoding, columns)."""
+@dataclass(frozen=True)
+class _Participant:
+    """What the rules and messages need of a participant (the file may name thousands)."""
+
+    id: int
+    code: str
 
 
 @dataclass
-class ImportPlan:
-    lines: list[HourLine] = field(default_factory=list)
-    errors: list[LineError] = field(default_factory=list)
-    row_count: int = 0
+class HourRow:
+    """One parsed line of the file, before its references are looked up."""
 
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors and bool(self.lines)
+    line: int
+    reference: str
+    buyer_siret: str
+    code: str
+    employer_siret: str
+    modality: str
+    month: object
+    hours: Decimal
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, dict]]:
-    """``(line number, {column: value})`` for every non-empty data row; line 1 is the header."""
-    if not data:
-        raise ImportFileError(_("Le fichier est vide."))
-    try:
-        # The import page documents UTF-8 and ";" or ",": no Windows-1252, no tab.
-        numbered = (
-            read_xlsx(data)
-            if is_xlsx(filename, data)
-            else read_csv(data, encodings=("utf-8-sig",), delimiters=(";", ","))
-        )
-    except TabularError as error:
-        raise ImportFileError(error.message) from None
-    rows = [cells for _number, cells in numbered]
-    if not rows:
-        raise ImportFileError(_("Le fichier est vide."))
-    header = [simplify(h) for h in rows[0]]
-    missing = [name for name in COLUMN_NAMES if name not in header]
-    if missing:
-        raise ImportFileError(
-            _(
-                "Colonnes manquantes : %(missing)s. La première ligne doit contenir : %(expected)s.",
-                missing=", ".join(missing),
-                expected=", ".join(COLUMN_NAMES),
+def _text(value) -> str:
+    return text_of(value).strip()
+
+
+def _siret(value) -> str:
+    text = _text(value)
+    return text[:-2] if text.endswith(".0") else text  # a spreadsheet turned the SIRET into a number
+
+
+class HoursImporter(Importer):
+    """Hour entries: the checks of the monthly grid and the entry form (``HoursLedger``), set-based."""
+
+    columns = tuple(Column(name, description) for name, description in COLUMNS)
+    max_rows = MAX_LINES
+    label = "heures"
+
+    def __init__(self, actor):
+        super().__init__(actor)
+        self.ledger = HoursLedger(actor, can_merge=False)
+        self.clauses: dict[tuple[str, str], Clause | str] = {}
+        self.employers: dict[str, Company | None] = {}
+        self.total_hours = Decimal(0)
+
+    def parse_row(self, line, values, errors):
+        reference, buyer = _text(values["reference_marche"]), _text(values["siret_acheteur"])
+        if not reference:
+            errors.add(_("Référence du marché manquante."), "reference_marche")
+        if not buyer:
+            errors.add(_("SIRET de l'acheteur manquant."), "siret_acheteur")
+        code = _text(values["code_participant"]).upper()
+        if not code:
+            errors.add(_("Code bénéficiaire manquant."), "code_participant")
+        employer = _siret(values["siret_employeur"])
+        if not employer:
+            errors.add(_("SIRET de l'employeur manquant."), "siret_employeur")
+        modality = errors.take(resolve_modality, values["modalite"], column="modalite")
+        month = errors.take(resolve_month, values["mois"], column="mois")
+        hours = errors.take(resolve_hours, values["heures"], column="heures")
+        if errors:
+            return None
+        return HourRow(line, reference, normalize_siret(buyer), code, employer, modality, month, hours)
+
+    # --- look-ups: one query per referenced table and batch --------------------------------------------
+
+    def _load_clauses(self, rows: list[HourRow]) -> None:
+        keys = {(row.reference, row.buyer_siret) for row in rows} - self.clauses.keys()
+        if not keys:
+            return
+        contracts = db.session.scalars(
+            select(Contract)
+            .join(Buyer, Contract.buyer_id == Buyer.id)
+            .where(tuple_(Contract.reference, Buyer.siret).in_(keys))
+            .options(selectinload(Contract.clauses).selectinload(Clause.facilitators))
+        ).all()
+        found = {(contract.reference, contract.buyer.siret): contract for contract in contracts}
+        for key in keys:
+            self.clauses[key] = _choose_clause(found.get(key), *key)
+
+    def _load_employers(self, rows: list[HourRow]) -> None:
+        sirets = {row.employer_siret for row in rows} - self.employers.keys()
+        if not sirets:
+            return
+        normalized = {siret: normalize_siret(siret) for siret in sirets}
+        companies = {
+            company.identifier: company
+            for company in db.session.scalars(
+                select(Company).where(
+                    Company.identifier_type == IdentifierType.SIRET,
+                    Company.identifier.in_(set(normalized.values())),
+                )
             )
+        }
+        for siret, compact in normalized.items():
+            self.employers[siret] = companies.get(compact)
+
+    def _participants(self, rows: list[HourRow]) -> dict[str, _Participant]:
+        codes = {row.code for row in rows}
+        return {
+            code.upper(): _Participant(pid, code)
+            for pid, code in db.session.execute(
+                select(Participant.id, Participant.code).where(func.upper(Participant.code).in_(codes))
+            )
+        }
+
+    def check_batch(self, records):
+        self._load_clauses(records)
+        self._load_employers(records)
+        participants = self._participants(records)
+        errors: list[RowError] = []
+        lines: list[HourLine] = []
+        for row in records:
+            problems = RowErrors(row.line)
+            clause = self.clauses[(row.reference, row.buyer_siret)]
+            if isinstance(clause, str):
+                problems.add(clause, "reference_marche")
+            participant = participants.get(row.code)
+            if participant is None:
+                problems.add(_("Bénéficiaire inconnu : %(code)s.", code=row.code), "code_participant")
+            employer = self.employers[row.employer_siret]
+            if employer is None:
+                problems.add(_employer_unknown(row.employer_siret), "siret_employeur")
+            errors.extend(problems)
+            if not problems:
+                lines.append(
+                    HourLine(
+                        participant=participant,
+                        clause=clause,
+                        employer=employer,
+                        modality=row.modality,
+                        month=row.month,
+                        hours=row.hours,
+                        line=row.line,
+                    )
+                )
+        valid, rejected = self.ledger.check(lines)
+        errors.extend(RowError(e.line, e.message, is_duplicate=e.is_duplicate) for e in rejected)
+        self.total_hours += sum((line.hours for line in valid), Decimal(0))
+        return valid, errors
+
+    def finish(self):
+        return [RowError(e.line, e.message, "heures") for e in self.ledger.finish()]
+
+    def write_batch(self, records):
+        log_checked_hours(self.actor, records)
+
+
+def _choose_clause(contract: Contract | None, reference: str, buyer_siret: str) -> Clause | str:
+    """The clause of the buyer's contract; with several clauses, the only one carrying planned hours."""
+    if contract is None:
+        return _("Marché inconnu : %(ref)s pour l'acheteur %(siret)s.", ref=reference, siret=buyer_siret)
+    clauses = list(contract.clauses)
+    if len(clauses) > 1:
+        clauses = [c for c in clauses if c.planned_hours]
+    if not clauses:
+        return _("Le marché %(ref)s n'a pas de clause sociale.", ref=reference)
+    if len(clauses) > 1:
+        return _(
+            "Le marché %(ref)s a plusieurs clauses avec des heures prévues : "
+            "saisissez ces heures par la grille mensuelle.",
+            ref=reference,
         )
-    if len(rows) - 1 > MAX_LINES:
-        raise ImportFileError(_("Fichier trop long : %(n)s lignes au plus.", n=MAX_LINES))
-    positions = {name: header.index(name) for name in COLUMN_NAMES}
-    table = []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {name: (row[i] if i < len(row) else None) for name, i in positions.items()}
-        if all(v is None or str(v).strip() == "" for v in values.values()):
-            continue
-        table.append((number, values))
-    return table
+    return clauses[0]
 
 
-def plan_import(actor, filename: str, data: bytes) -> ImportPlan:
-    """What the file would create, and every error with its line number; writes nothing."""
-    plan = ImportPlan()
-    table = read_table(filename, data)
-    plan.row_count = len(table)
-    if not table:
-        plan.errors.append(LineError(None, _("Le fichier ne contient aucune ligne de données.")))
-        return plan
-    clauses: dict[tuple, object] = {}
-    for number, values in table:
-        found, problems = {}, []
-        key = (str(values["reference_marche"] or "").strip(), str(values["siret_acheteur"] or "").strip())
-        try:
-            if key not in clauses:
-                clauses[key] = resolve_clause(*key, actor=actor)
-            found["clause"] = clauses[key]
-        except ServiceError as error:
-            problems.append(error.message)
-        for name, resolver, column in (
-            ("participant", resolve_participant, "code_participant"),
-            ("employer", resolve_employer, "siret_employeur"),
-            ("modality", resolve_modality, "modalite"),
-            ("month", resolve_month, "mois"),
-            ("hours", resolve_hours, "heures"),
-        ):
-            try:
-                found[name] = resolver(values[column])
-            except ServiceError as error:
-                problems.append(error.message)
-        plan.errors.extend(LineError(number, message) for message in problems)
-        if not problems:
-            plan.lines.append(HourLine(line=number, **found))
-    if plan.lines:
-        plan.errors.extend(check_lines(actor, plan.lines, can_merge=False))
-        plan.errors.sort(key=lambda e: e.line or 0)
-    return plan
+def _employer_unknown(siret: str) -> str:
+    if not is_valid_siret(siret):
+        return _("SIRET de l'employeur invalide : %(siret)s.", siret=siret)
+    return _(
+        "Employeur inconnu (SIRET %(siret)s) : créez d'abord la structure dans le référentiel.",
+        siret=normalize_siret(siret),
+    )
 
 
-def apply_import(actor, filename: str, data: bytes):
-    """Re-validate the whole file and write it in the caller's transaction, or raise without writing."""
-    plan = plan_import(actor, filename, data)
-    if not plan.is_valid:
-        return plan, []
-    return plan, log_hours(actor, plan.lines)
+def import_file(actor, filename: str, source, *, write: bool = False, progress=None) -> ImportReport:
+    """Check (and with ``write``, write) a file of hour entries; the caller commits a valid report."""
+    return run_import(HoursImporter(actor), filename, source, write=write, progress=progress)
 
 
 def template_csv() -> bytes:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import insert
 
 from app.auth.models import User
 from app.contracts.models import Clause
@@ -42,10 +43,11 @@ def entry_snapshot(entry: HourEntry) -> dict[str, Any]:
 
 
 def _summary(entry: HourEntry) -> str:
-    return (
-        f"Heures {entry.participant.code}, marché {entry.clause.contract.reference}, "
-        f"{month_fr(entry.month)} : {fmt_hours(entry.hours)}"
-    )
+    return _summary_of(entry.participant.code, entry.clause.contract.reference, entry.month, entry.hours)
+
+
+def _summary_of(code: str, reference: str, month: date, hours: Decimal) -> str:
+    return f"Heures {code}, marché {reference}, {month_fr(month)} : {fmt_hours(hours)}"
 
 
 def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[HourEntry]:
@@ -90,6 +92,51 @@ def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[Hour
         if entry not in written:
             written.append(entry)
     return written
+
+
+def log_checked_hours(actor, lines: list[HourLine]) -> int:
+    """Write lines that ``HoursLedger`` accepted (a file import, batch by batch): one insert for the
+    entries, one for their audit entries, the same audit entries as ``log_hours``."""
+    created_by = getattr(actor, "id", None)
+    rows = [
+        {
+            "participant_id": line.participant.id,
+            "clause_id": line.clause.id,
+            "employer_id": line.employer.id,
+            "modality": line.modality,
+            "month": line.month,
+            "hours": line.hours,
+            "contract_type": line.contract_type or None,
+            "created_by_id": created_by,
+        }
+        for line in lines
+    ]
+    ids = db.session.scalars(
+        insert(HourEntry).returning(HourEntry.id, sort_by_parameter_order=True), rows
+    ).all()
+    with audit.deferred() as pending:
+        for entry_id, line, row in zip(ids, lines, rows, strict=True):
+            snapshot = {
+                "participant": line.participant.code,
+                "clause_id": row["clause_id"],
+                "employer_id": row["employer_id"],
+                "modality": line.modality,
+                "month": line.month,
+                "hours": line.hours,
+                "contract_type": row["contract_type"],
+            }
+            audit.record(
+                actor,
+                "create",
+                object_type="HourEntry",
+                object_id=entry_id,
+                summary=_summary_of(
+                    line.participant.code, line.clause.contract.reference, line.month, line.hours
+                ),
+                changes=audit.diff({}, snapshot),
+            )
+        audit.write_deferred(pending)
+    return len(ids)
 
 
 @dataclass

@@ -1,0 +1,264 @@
+"""One pipeline for every file import: read -> parse each row -> check in batches -> preview -> write.
+
+A feature declares an ``Importer``: its columns, how one row becomes a typed record (``parse_row``, no
+database), the business rules over a batch of records (``check_batch``: one query per referenced table
+per batch, never per row, and the same rule functions as the feature's forms and services), the rules
+over the whole file (``finish``), and how a checked batch is written (``write_batch``, bulk inserts).
+``run_import`` does the rest, the same way for every feature (ma-cantine's ``BaseImportView`` is the
+model): the file is streamed (CSV in UTF-8 or Windows-1252 with ``;``, ``,`` or tab, or XLSX), rows are
+handled ``batch_size`` at a time so memory stays flat in the file size, every error carries its line
+number (line 1 is the header) and column, and writing is all or nothing: the caller commits only a
+valid report and rolls back otherwise (one request, one command, one transaction).
+
+A source that is not a spreadsheet (a JSON file such as DECP) plugs in by overriding ``rows`` to yield
+``(line, {column: value})`` pairs; the rest of the pipeline is unchanged.
+"""
+
+import itertools
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import click
+from flask_babel import gettext as _
+
+from app.core.errors import ServiceError
+from app.core.tabular import TabularError, iter_rows, text_of
+
+Source = bytes | BinaryIO
+
+
+class ImportFileError(ServiceError):
+    """The file itself cannot be read (format, encoding, columns, size): no line is checked."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    example: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None
+    message: str
+    column: str | None = None
+    is_duplicate: bool = False
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.message
+        return _("Ligne %(line)s : %(message)s", line=self.line, message=self.message)
+
+
+class RowErrors(list):
+    """Every problem of one row, so that a user fixes a line once rather than once per cell."""
+
+    def __init__(self, line: int | None):
+        super().__init__()
+        self.line = line
+
+    def add(self, message: str, column: str | None = None, *, is_duplicate: bool = False) -> None:
+        self.append(RowError(self.line, message, column, is_duplicate))
+
+    def take(self, parse: Callable, *args, column: str | None = None, **kwargs):
+        """``parse(*args)``, or None with its message kept (parsers raise ValueError, ServiceError)."""
+        try:
+            return parse(*args, **kwargs)
+        except ValueError as error:  # ServiceError is a ValueError too
+            self.add(getattr(error, "message", None) or str(error), column)
+            return None
+
+
+def simplify(text) -> str:
+    """Lower case, no accents, single underscores: how headers and labels are compared."""
+    text = unicodedata.normalize("NFKD", text_of(text)).encode("ascii", "ignore").decode()
+    return "_".join(text.strip().lower().replace("-", " ").replace("/", " ").replace("'", " ").split())
+
+
+@dataclass
+class Header:
+    """Where each declared column is in the file; ``is_data``: the first line was already a data row."""
+
+    positions: dict[str, int]
+    is_data: bool = False
+
+
+@dataclass
+class ImportReport:
+    """What a run found (and wrote): counts, errors by line, the first records for the preview."""
+
+    filename: str
+    importer: "Importer"
+    rows: int = 0
+    valid: int = 0
+    written: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    preview: list = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and self.valid > 0
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    def error_messages(self) -> list[str]:
+        return [str(error) for error in self.errors]
+
+
+class Importer:
+    """What a feature declares. Subclasses set ``columns`` and implement ``parse_row``; they override
+    ``check_batch``, ``finish`` and ``write_batch`` for their rules and their writing."""
+
+    columns: tuple[Column, ...] = ()
+    batch_size: int = 1000
+    max_rows: int | None = None
+    preview_limit: int = 500
+    label: str = ""
+
+    def __init__(self, actor):
+        self.actor = actor
+
+    # --- reading ------------------------------------------------------------------------------------
+
+    def rows(self, filename: str, source: Source) -> Iterator[tuple[int, list]]:
+        if isinstance(source, bytes | bytearray) and not source:
+            raise ImportFileError(_("Le fichier est vide."))
+        try:
+            yield from iter_rows(filename, source)
+        except TabularError as error:
+            raise ImportFileError(error.message) from None
+
+    def read_header(self, line: int, cells: list) -> Header:
+        """Find the declared columns (order free, accents and case ignored); a missing one stops the import."""
+        names = [simplify(cell) for cell in cells]
+        missing = [c.name for c in self.columns if c.required and c.name not in names]
+        if missing:
+            raise ImportFileError(
+                _(
+                    "Colonnes manquantes : %(missing)s. La première ligne doit contenir : %(expected)s.",
+                    missing=", ".join(missing),
+                    expected=", ".join(c.name for c in self.columns),
+                )
+            )
+        return Header({c.name: names.index(c.name) for c in self.columns if c.name in names})
+
+    # --- the feature's part -------------------------------------------------------------------------
+
+    def parse_row(self, line: int, values: dict[str, Any], errors: RowErrors):
+        """One row as a typed record, or None with its problems in ``errors``. No database here."""
+        raise NotImplementedError
+
+    def check_batch(self, records: list) -> tuple[list, list[RowError]]:
+        """The records of a batch that pass the business rules, and the errors of the others."""
+        return records, []
+
+    def finish(self) -> list[RowError]:
+        """Rules over the whole file (totals across batches); called once every batch was checked."""
+        return []
+
+    def write_batch(self, records: list) -> None:
+        raise NotImplementedError
+
+    def after_write(self, report: ImportReport) -> None:
+        """Once everything was written (an audit summary, for instance)."""
+
+
+def _values(header: Header, cells: list) -> dict[str, Any]:
+    return {name: (cells[i] if i < len(cells) else None) for name, i in header.positions.items()}
+
+
+def run_import(
+    importer: Importer,
+    filename: str,
+    source: Source,
+    *,
+    write: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check the whole file; with ``write``, also write it batch by batch while no error was found.
+
+    Nothing is committed here: the caller commits a valid report, and rolls back otherwise (rows of the
+    first batches may already have been flushed when a later line is wrong). ``progress`` receives the
+    number of rows handled after each batch (a progress bar, a count on a page).
+    """
+    rows = importer.rows(filename, source)
+    try:
+        return _run(importer, filename, rows, write, progress)
+    finally:
+        rows.close()
+
+
+def _run(importer: Importer, filename: str, rows: Iterator, write: bool, progress) -> ImportReport:
+    report = ImportReport(filename=filename, importer=importer)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFileError(_("Le fichier est vide."))
+    header = importer.read_header(*first)
+    pending = iter([first]) if header.is_data else iter(())
+    batch: list = []
+
+    def flush(batch: list) -> None:
+        valid, errors = importer.check_batch(batch)
+        report.errors.extend(errors)
+        report.valid += len(valid)
+        room = importer.preview_limit - len(report.preview)
+        if room > 0:
+            report.preview.extend(valid[:room])
+        if write and not report.errors and valid:
+            importer.write_batch(valid)
+            report.written += len(valid)
+        if progress is not None:
+            progress(len(batch))
+
+    for line, cells in itertools.chain(pending, rows):
+        report.rows += 1
+        if importer.max_rows is not None and report.rows > importer.max_rows:
+            raise ImportFileError(_("Fichier trop long : %(n)s lignes au plus.", n=importer.max_rows))
+        errors = RowErrors(line)
+        record = importer.parse_row(line, _values(header, cells), errors)
+        report.errors.extend(errors)
+        if record is not None and not errors:
+            batch.append(record)
+        if len(batch) >= importer.batch_size:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    if report.rows == 0:
+        report.errors.append(RowError(None, _("Le fichier ne contient aucune ligne de données.")))
+    report.errors.extend(importer.finish())
+    report.errors.sort(key=lambda e: (e.line is not None, e.line or 0))
+    if write and report.is_valid:
+        importer.after_write(report)
+    elif write:
+        report.written = 0
+    return report
+
+
+def estimate_rows(filename: str, source: Source) -> int | None:
+    """About how many data rows a file holds, for a progress bar (None when it cannot say cheaply)."""
+    if (filename or "").lower().endswith(".xlsx"):
+        return None
+    if isinstance(source, bytes | bytearray):
+        return max(source.count(b"\n") - 1, 0)
+    position = source.tell()
+    count = sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 16), b""))
+    source.seek(position)
+    return max(count - 1, 0)
+
+
+@contextmanager
+def progress_bar(filename: str, source: Source):
+    """A click progress bar on stderr for a command-line import (silent when stderr is not a terminal)."""
+    with click.progressbar(
+        length=estimate_rows(filename, source) or 1, label=_("Lignes vérifiées"), file=sys.stderr
+    ) as bar:
+        yield bar
