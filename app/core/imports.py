@@ -17,16 +17,20 @@ A source that is not a spreadsheet (a JSON file such as DECP) plugs in by overri
 import itertools
 import sys
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, BinaryIO
 
 import click
 from flask_babel import gettext as _
+from sqlalchemy import insert
 
 from app.core.errors import ServiceError
 from app.core.tabular import TabularError, iter_rows, text_of
+from app.extensions import db
 
 Source = bytes | BinaryIO
 
@@ -262,3 +266,31 @@ def progress_bar(filename: str, source: Source):
         length=estimate_rows(filename, source) or 1, label=_("Lignes vérifiées"), file=sys.stderr
     ) as bar:
         yield bar
+
+
+def insert_rows(model, rows: list[dict], match: tuple[str, ...]) -> list[int]:
+    """Insert ``rows`` in one statement per few hundred rows; the new ids, in the order of ``rows``.
+
+    The ids come back through RETURNING with the ``match`` columns, and are paired with the rows on those
+    values: asking the database to keep the parameters' order instead makes SQLite insert row by row.
+    Rows equal on every ``match`` column are interchangeable, so pairing them in any order is exact.
+    """
+    if not rows:
+        return []
+    columns = [getattr(model, name) for name in match]
+    returned = db.session.execute(insert(model).returning(model.id, *columns), rows).all()
+    waiting: dict[tuple, list[int]] = defaultdict(list)
+    for row in returned:
+        waiting[tuple(row[1:])].append(row[0])
+    for ids in waiting.values():
+        ids.reverse()
+    return [waiting[tuple(_stored(model, name, row[name]) for name in match)].pop() for row in rows]
+
+
+def _stored(model, name: str, value):
+    """``value`` as the database gives it back (numbers as Decimal with the column's scale)."""
+    column = model.__table__.c[name]
+    scale = getattr(column.type, "scale", None)
+    if isinstance(value, Decimal) and scale is not None:
+        return value.quantize(Decimal(1).scaleb(-scale))
+    return value

@@ -24,6 +24,7 @@ from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for 
     ImportReport,
     RowError,
     RowErrors,
+    insert_rows,
     run_import,
 )
 from app.core.tabular import text_of
@@ -355,9 +356,7 @@ class PurchaseImporter(Importer):
             }
             for line in records
         ]
-        ids = db.session.scalars(
-            insert(Purchase).returning(Purchase.id, sort_by_parameter_order=True), rows
-        ).all()
+        ids = insert_rows(Purchase, rows, tuple(rows[0]))
         codes = [
             {"purchase_id": purchase_id, "code": code}
             for purchase_id, line in zip(ids, records, strict=True)

@@ -1,27 +1,20 @@
 """Turn what a user typed (grid cell, spreadsheet cell) into domain objects, or a French message."""
 
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app.contracts.models import Clause, Contract
 from app.core.dates import parse_month
 from app.core.enums import Modality
 from app.core.errors import ServiceError
 from app.core.forms import is_valid_siret, normalize_siret
+from app.core.imports import simplify
 from app.extensions import db
 from app.participants.models import Participant
-from app.referential.models import Buyer, Company
+from app.referential.models import Company
 from app.referential.services import find_company
-
-
-def simplify(text) -> str:
-    """Lower case, no accents, single underscores: how headers and labels are compared."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return "_".join(text.strip().lower().replace("-", " ").replace("/", " ").split())
 
 
 def resolve_participant(code) -> Participant:
@@ -102,39 +95,3 @@ def resolve_month(value) -> date:
                 v=str(value or "").strip() or "—",
             )
         ) from None
-
-
-def resolve_clause(reference, buyer_siret, actor=None) -> Clause:
-    """The clause of the buyer's contract; with several clauses, the only one carrying planned hours."""
-    reference = str(reference or "").strip()
-    buyer_siret = str(buyer_siret or "").strip()
-    if not reference:
-        raise ServiceError(_("Référence du marché manquante."))
-    if not buyer_siret:
-        raise ServiceError(_("SIRET de l'acheteur manquant."))
-    contract = db.session.scalar(
-        select(Contract)
-        .join(Buyer)
-        .where(Buyer.siret == normalize_siret(buyer_siret), Contract.reference == reference)
-    )
-    if contract is None:
-        raise ServiceError(
-            _(
-                "Marché inconnu : %(ref)s pour l'acheteur %(siret)s.",
-                ref=reference,
-                siret=normalize_siret(buyer_siret),
-            )
-        )
-    clauses = list(contract.clauses)
-    if len(clauses) > 1:
-        clauses = [c for c in clauses if c.planned_hours]
-    if not clauses:
-        raise ServiceError(_("Le marché %(ref)s n'a pas de clause sociale.", ref=reference))
-    if len(clauses) > 1:
-        raise ServiceError(
-            _(
-                "Le marché %(ref)s a plusieurs clauses avec des heures prévues : saisissez ces heures par la grille mensuelle.",
-                ref=reference,
-            )
-        )
-    return clauses[0]

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert
 
 from app.auth.models import User
 from app.contracts.models import Clause
@@ -14,6 +13,7 @@ from app.core import audit
 from app.core.errors import ServiceError
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
+from app.core.imports import insert_rows
 from app.extensions import db
 from app.hours.access import can_log_hours
 from app.hours.checks import (  # noqa: F401  (re-exported: the service API)
@@ -111,9 +111,7 @@ def log_checked_hours(actor, lines: list[HourLine]) -> int:
         }
         for line in lines
     ]
-    ids = db.session.scalars(
-        insert(HourEntry).returning(HourEntry.id, sort_by_parameter_order=True), rows
-    ).all()
+    ids = insert_rows(HourEntry, rows, ("participant_id", "clause_id", "employer_id", "modality", "month"))
     with audit.deferred() as pending:
         for entry_id, line, row in zip(ids, lines, rows, strict=True):
             snapshot = {

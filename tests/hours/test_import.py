@@ -239,3 +239,26 @@ def test_templates_document_the_columns(db, as_facilitator):
     page = as_facilitator.get("/heures/import").get_data(as_text=True)
     for name in COLUMN_NAMES:
         assert f"<code>{name}</code>" in page
+
+
+def test_preview_lists_error_lines_under_errors_never_under_valid_lines(db, client, facilitator):
+    from tests.conftest import login
+
+    s = make_setting(facilitator)
+    login(client, facilitator)
+    lines = [
+        f"2025-VOIRIE;{s['buyer']};{s['bruno']};{s['company']};direct_hire;2025-04;35",
+        f"2025-VOIRIE;{s['buyer']};{s['anna']};{s['company']};direct_hire;2025-05;150",
+        f"2025-VOIRIE;{s['buyer']};{s['anna']};{s['etti']};temp_work;2025-05;60",
+    ]
+    preview = client.post(
+        "/heures/import",
+        data={"file": (io.BytesIO(csv_bytes(lines).decode("utf-8-sig").encode("cp1252")), "heures.csv")},
+        content_type="multipart/form-data",
+    )
+    page = preview.get_data(as_text=True)
+    errors, valid = page.split("<h2 class=\"h5\">Erreurs</h2>")[1].split("Lignes valides")
+    assert "<strong>Ligne 3</strong>" in errors and "dépasserait 200" in errors
+    assert '<td class="text-muted">2</td>' in valid
+    assert '<td class="text-muted">3</td>' not in valid and '<td class="text-muted">4</td>' in valid
+    assert count(db) == 0
