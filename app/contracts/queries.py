@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, and_, asc, desc, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.audit import AuditEntry
@@ -154,13 +154,19 @@ def contracts_select(filters: ContractFilters) -> Select:
     return statement.order_by(order(column), order(Contract.id))
 
 
-def with_list_relations(statement: Select) -> Select:
-    """Load holders and clauses in two extra queries per page, never one per row."""
-    return statement.options(
+def _list_relations() -> tuple:
+    return (
         selectinload(Contract.holders).joinedload(ContractHolder.company),
         selectinload(Contract.clauses),
         selectinload(Contract.territory),
+        joinedload(Contract.buyer),
     )
+
+
+def with_list_relations(statement: Select) -> Select:
+    """Load holders and clauses in two extra queries per page, never one per row; anything else the
+    rows would load one by one raises instead (tests/test_query_counts.py)."""
+    return statement.options(*_list_relations(), raiseload("*"))
 
 
 def planned_hours_by_contract(contract_ids: list[int]) -> dict[int, Decimal]:
@@ -188,9 +194,9 @@ def notification_years() -> list[int]:
 
 def load_contract(contract_id: int) -> Contract | None:
     return db.session.scalars(
-        with_list_relations(select(Contract).where(Contract.id == contract_id)).options(
-            selectinload(Contract.clauses).selectinload(Clause.facilitators)
-        )
+        select(Contract)
+        .where(Contract.id == contract_id)
+        .options(*_list_relations(), selectinload(Contract.clauses).selectinload(Clause.facilitators))
     ).one_or_none()
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Contract
 from app.core.enums import MARCHE_PROCEDURES, ClauseKind, ContractKind, EnvironmentalConsideration, Nature
@@ -57,6 +58,7 @@ def contracts_to_export(buyer: Buyer, year: int) -> list[Contract]:
                 Contract.notified_on <= date(year, 12, 31),
             )
             .order_by(Contract.notified_on, Contract.reference)
+            .options(selectinload(Contract.holders), selectinload(Contract.clauses))
         )
     )
 

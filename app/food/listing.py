@@ -4,7 +4,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import raiseload, selectinload
 
 from app.core.enums import FoodCharacteristic, FoodFamily
 from app.extensions import db
@@ -95,6 +95,7 @@ def purchases_select(filters: PurchaseFilters):
             selectinload(Purchase.characteristics),
             selectinload(Purchase.site),
             selectinload(Purchase.supplier),
+            raiseload("*"),
         )
         .order_by(Purchase.purchased_on.desc(), Purchase.id.desc())
     )

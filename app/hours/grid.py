@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, raiseload
 
 from app.contracts.models import Clause
 from app.core.dates import add_months, first_of_month
@@ -102,7 +103,11 @@ def grid_context(clause: Clause, month: date, submitted: list[GridRow] | None = 
     followup = queries.followup_rows(
         queries.clause_followup_select(scope=select(Clause.id).where(Clause.id == clause.id))
     )
-    participants = db.session.scalars(select(Participant).order_by(Participant.code)).all()
+    participants = db.session.scalars(
+        select(Participant)
+        .order_by(Participant.code)
+        .options(joinedload(Participant.identity), raiseload("*"))
+    ).all()
     employers = _employers(clause)
     codes = {r.participant_code.upper() for r in rows if r.participant_code} | {
         e.participant.code for e in existing

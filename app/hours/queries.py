@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.orm import contains_eager, defaultload, joinedload, raiseload
 
 from app.contracts.models import Clause, Contract
 from app.core.dates import add_months, today_paris
@@ -275,6 +276,11 @@ def month_entries(clause_id: int, month: date) -> list[HourEntry]:
             .join(Participant, HourEntry.participant_id == Participant.id)
             .where(HourEntry.clause_id == clause_id, HourEntry.month == month)
             .order_by(Participant.code, HourEntry.id)
+            .options(
+                contains_eager(HourEntry.participant).joinedload(Participant.identity),
+                joinedload(HourEntry.employer),
+                raiseload("*"),
+            )
         )
     )
 
@@ -303,6 +309,13 @@ def entries_select(
         .join(Clause, HourEntry.clause_id == Clause.id)
         .join(Contract, Clause.contract_id == Contract.id)
         .order_by(HourEntry.month.desc(), Contract.reference, Participant.code, HourEntry.id)
+        .options(
+            contains_eager(HourEntry.participant).raiseload("*"),
+            contains_eager(HourEntry.clause).contains_eager(Clause.contract).joinedload(Contract.buyer),
+            defaultload(HourEntry.clause).raiseload("*"),
+            joinedload(HourEntry.employer),
+            raiseload("*"),
+        )
     )
     if scope is not None:
         statement = statement.where(HourEntry.clause_id.in_(scope))

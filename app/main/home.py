@@ -1,6 +1,7 @@
 """What each role has to do next: the figures of the home pages, computed in SQL."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, raiseload
 
 from app.auth.models import User
 from app.contracts.models import Clause, Contract, clause_facilitators
@@ -61,7 +62,10 @@ def home_context(user) -> dict:
             "year": year,
         }
     reports = db.session.scalars(
-        select(ReportVersion).order_by(ReportVersion.started_at.desc()).limit(5)
+        select(ReportVersion)
+        .order_by(ReportVersion.started_at.desc())
+        .limit(5)
+        .options(joinedload(ReportVersion.buyer), joinedload(ReportVersion.generated_by), raiseload("*"))
     ).all()
     context = {
         "recent_reports": reports,

@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, raiseload, selectinload
 
 from app.core.dates import add_months, today_paris
 from app.extensions import db
@@ -15,7 +16,16 @@ OUTCOME_DELAY_MONTHS = 6  # the situation is observed 6 months after the last ho
 
 def participant_search(search: str = "", criterion: str = "", gender: str = "") -> Select:
     """Participants by code or, for facilitators and admins who see it, by name."""
-    statement = select(Participant).outerjoin(ParticipantIdentity).order_by(Participant.code)
+    statement = (
+        select(Participant)
+        .outerjoin(ParticipantIdentity)
+        .order_by(Participant.code)
+        .options(
+            contains_eager(Participant.identity),
+            selectinload(Participant.eligibilities),
+            raiseload("*"),
+        )
+    )
     search = (search or "").strip()
     if search:
         pattern = f"%{search}%"

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, raiseload
 
 from app.core import charts, tabular
 from app.core.auth import role_required
@@ -92,8 +93,10 @@ def _charts(ind) -> dict[str, str]:
 
 
 def _versions_select(buyer: Buyer | None, year: int | None):
-    statement = select(ReportVersion).order_by(
-        ReportVersion.year.desc(), ReportVersion.buyer_id, ReportVersion.version.desc()
+    statement = (
+        select(ReportVersion)
+        .order_by(ReportVersion.year.desc(), ReportVersion.buyer_id, ReportVersion.version.desc())
+        .options(joinedload(ReportVersion.buyer), joinedload(ReportVersion.generated_by), raiseload("*"))
     )
     if buyer is not None:
         statement = statement.where(ReportVersion.buyer_id == buyer.id)
