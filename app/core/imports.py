@@ -10,8 +10,11 @@ handled ``batch_size`` at a time so memory stays flat in the file size, every er
 number (line 1 is the header) and column, and writing is all or nothing: the caller commits only a
 valid report and rolls back otherwise (one request, one command, one transaction).
 
-A source that is not a spreadsheet (a JSON file such as DECP) plugs in by overriding ``rows`` to yield
-``(line, {column: value})`` pairs; the rest of the pipeline is unchanged.
+A source that is not a spreadsheet (a JSON file such as DECP) plugs in with three overrides: ``rows``
+yields ``(record number, record)`` from a streaming reader, ``read_header`` returns
+``Header({}, is_data=True)`` (no header line) and ``row_values`` returns the record itself; its
+``parse_row`` normalises one record, ``check_batch`` preloads what a batch refers to, ``write_batch`` is
+its bulk writer. Previews, numbered errors, progress and all-or-nothing then come from here.
 """
 
 import itertools
@@ -140,6 +143,10 @@ class Importer:
         except TabularError as error:
             raise ImportFileError(error.message) from None
 
+    def row_values(self, header: Header, cells) -> dict[str, Any]:
+        """``{column: raw value}`` of one row (a JSON source yields dicts already and returns them)."""
+        return {name: (cells[i] if i < len(cells) else None) for name, i in header.positions.items()}
+
     def read_header(self, line: int, cells: list) -> Header:
         """Find the declared columns (order free, accents and case ignored); a missing one stops the import."""
         names = [simplify(cell) for cell in cells]
@@ -175,10 +182,6 @@ class Importer:
         """Once everything was written (an audit summary, for instance)."""
 
 
-def _values(header: Header, cells: list) -> dict[str, Any]:
-    return {name: (cells[i] if i < len(cells) else None) for name, i in header.positions.items()}
-
-
 def run_import(
     importer: Importer,
     filename: str,
@@ -195,47 +198,55 @@ def run_import(
     """
     rows = importer.rows(filename, source)
     try:
-        return _run(importer, filename, rows, write, progress)
+        report = ImportReport(filename=filename, importer=importer)
+        for batch, read in _batches(importer, rows, report):
+            if batch:
+                _check(importer, batch, report, write)
+            if progress is not None:
+                progress(read)
+        _finish(importer, report, write)
+        return report
     finally:
         rows.close()
 
 
-def _run(importer: Importer, filename: str, rows: Iterator, write: bool, progress) -> ImportReport:
-    report = ImportReport(filename=filename, importer=importer)
+def _batches(importer: Importer, rows: Iterator, report: ImportReport) -> Iterator[tuple[list, int]]:
+    """Parsed records ``batch_size`` at a time, with the number of rows read for each batch."""
     first = next(rows, None)
     if first is None:
         raise ImportFileError(_("Le fichier est vide."))
     header = importer.read_header(*first)
-    pending = iter([first]) if header.is_data else iter(())
     batch: list = []
-
-    def flush(batch: list) -> None:
-        valid, errors = importer.check_batch(batch)
-        report.errors.extend(errors)
-        report.valid += len(valid)
-        room = importer.preview_limit - len(report.preview)
-        if room > 0:
-            report.preview.extend(valid[:room])
-        if write and not report.errors and valid:
-            importer.write_batch(valid)
-            report.written += len(valid)
-        if progress is not None:
-            progress(len(batch))
-
-    for line, cells in itertools.chain(pending, rows):
+    read = 0
+    for line, cells in itertools.chain([first], rows) if header.is_data else rows:
         report.rows += 1
+        read += 1
         if importer.max_rows is not None and report.rows > importer.max_rows:
             raise ImportFileError(_("Fichier trop long : %(n)s lignes au plus.", n=importer.max_rows))
         errors = RowErrors(line)
-        record = importer.parse_row(line, _values(header, cells), errors)
+        record = importer.parse_row(line, importer.row_values(header, cells), errors)
         report.errors.extend(errors)
         if record is not None and not errors:
             batch.append(record)
         if len(batch) >= importer.batch_size:
-            flush(batch)
-            batch = []
-    if batch:
-        flush(batch)
+            yield batch, read
+            batch, read = [], 0
+    yield batch, read
+
+
+def _check(importer: Importer, batch: list, report: ImportReport, write: bool) -> None:
+    valid, errors = importer.check_batch(batch)
+    report.errors.extend(errors)
+    report.valid += len(valid)
+    room = importer.preview_limit - len(report.preview)
+    if room > 0:
+        report.preview.extend(valid[:room])
+    if write and not report.errors and valid:
+        importer.write_batch(valid)
+        report.written += len(valid)
+
+
+def _finish(importer: Importer, report: ImportReport, write: bool) -> None:
     if report.rows == 0:
         report.errors.append(RowError(None, _("Le fichier ne contient aucune ligne de données.")))
     report.errors.extend(importer.finish())
@@ -244,7 +255,6 @@ def _run(importer: Importer, filename: str, rows: Iterator, write: bool, progres
         importer.after_write(report)
     elif write:
         report.written = 0
-    return report
 
 
 def estimate_rows(filename: str, source: Source) -> int | None:

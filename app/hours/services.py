@@ -112,6 +112,8 @@ def log_checked_hours(actor, lines: list[HourLine]) -> int:
         for line in lines
     ]
     ids = insert_rows(HourEntry, rows, ("participant_id", "clause_id", "employer_id", "modality", "month"))
+    months: dict[date, str] = {}  # French formatting is slow; a file has few distinct months and figures
+    figures: dict[Decimal, str] = {}
     with audit.deferred() as pending:
         for entry_id, line, row in zip(ids, lines, rows, strict=True):
             snapshot = {
@@ -128,8 +130,10 @@ def log_checked_hours(actor, lines: list[HourLine]) -> int:
                 "create",
                 object_type="HourEntry",
                 object_id=entry_id,
-                summary=_summary_of(
-                    line.participant.code, line.clause.contract.reference, line.month, line.hours
+                summary=(
+                    f"Heures {line.participant.code}, marché {line.clause.contract.reference}, "
+                    f"{months.get(line.month) or months.setdefault(line.month, month_fr(line.month))} : "
+                    f"{figures.get(line.hours) or figures.setdefault(line.hours, fmt_hours(line.hours))}"
                 ),
                 changes=audit.diff({}, snapshot),
             )
