@@ -20,7 +20,9 @@ def import_command(file: Path, dry_run: bool):
     """Import hour entries from a CSV or XLSX file (all lines or none)."""
     with file.open("rb") as source, progress_bar(file.name, source) as bar:
         try:
-            report = import_file(None, file.name, source, write=not dry_run, progress=bar.update)
+            report = import_file(
+                None, file.name, source, write=not dry_run, progress=bar.update, max_rows=None
+            )
         except ImportFileError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None

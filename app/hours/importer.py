@@ -220,9 +220,16 @@ def _employer_unknown(siret: str) -> str:
     )
 
 
-def import_file(actor, filename: str, source, *, write: bool = False, progress=None) -> ImportReport:
-    """Check (and with ``write``, write) a file of hour entries; the caller commits a valid report."""
-    return run_import(HoursImporter(actor), filename, source, write=write, progress=progress)
+def import_file(
+    actor, filename: str, source, *, write: bool = False, progress=None, max_rows: int | None = MAX_LINES
+) -> ImportReport:
+    """Check (and with ``write``, write) a file of hour entries; the caller commits a valid report.
+
+    Uploads stop at ``MAX_LINES``; the command line passes ``max_rows=None`` and takes any length.
+    """
+    importer = HoursImporter(actor)
+    importer.max_rows = max_rows
+    return run_import(importer, filename, source, write=write, progress=progress)
 
 
 def template_csv() -> bytes:

@@ -163,3 +163,14 @@ def test_preview_warns_when_the_file_was_already_imported(as_officer, db):
     again = _upload(as_officer, _levier_csv("Restaurant administratif")).get_data(as_text=True)
 
     assert "3 lignes semblent déjà enregistrées" in again
+
+
+def test_error_lines_are_listed_under_errors_and_no_line_is_offered_as_valid(as_officer, db):
+    factories.CateringSiteFactory(name="Restaurant administratif")
+    content = _levier_csv("Restaurant administratif", bad_amount="-5").decode("utf-8").encode("cp1252")
+
+    page = _upload(as_officer, content).get_data(as_text=True)
+
+    errors = page.split('<h2 class="h5">Erreurs</h2>')[1]
+    assert "Ligne 3 : le montant HT doit être strictement positif (-5)." in errors
+    assert "Lignes valides" not in page and "Confirmer l" not in page
