@@ -171,8 +171,5 @@ def test_no_page_sends_more_statements_for_more_rows(world, client):
 
     grown = {url: (small[url], large[url]) for url in urls if large[url] > small[url]}
 
-    assert not grown, "statements for %s rows -> %s rows:\n%s" % (
-        SMALL,
-        LARGE,
-        "\n".join(f"{url}: {before} -> {after}" for url, (before, after) in grown.items()),
-    )
+    changes = "\n".join(f"{url}: {before} -> {after}" for url, (before, after) in grown.items())
+    assert not grown, f"statements for {SMALL} rows -> {LARGE} rows:\n{changes}"

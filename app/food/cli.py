@@ -7,7 +7,7 @@ from app.core.errors import ServiceError
 from app.core.formatting import money
 from app.core.imports import progress_bar
 from app.extensions import db
-from app.food.importer import import_file
+from app.food.services.imports import import_file
 
 food_cli = AppGroup("food", help="Achats alimentaires (import).")
 

@@ -8,7 +8,7 @@ from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
 from app.core.imports import progress_bar
 from app.extensions import db
-from app.hours.importer import ImportFileError, import_file
+from app.hours.services.imports import ImportFileError, import_file
 
 hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.imports import ImportFileError
-from app.food.importer import PurchaseImporter
-from app.food.importer import import_file as import_purchases
 from app.food.models import Purchase
-from app.hours.importer import COLUMN_NAMES, HoursImporter
-from app.hours.importer import import_file as import_hours
+from app.food.services.imports import PurchaseImporter
+from app.food.services.imports import import_file as import_purchases
 from app.hours.models import HourEntry
+from app.hours.services.imports import COLUMN_NAMES, HoursImporter
+from app.hours.services.imports import import_file as import_hours
 from tests import factories
 from tests.hours.helpers import clause_for, employer
 from tests.querycount import counting_queries

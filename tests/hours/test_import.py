@@ -8,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.core.enums import StructureKind
-from app.hours.importer import COLUMN_NAMES
 from app.hours.models import HourEntry
+from app.hours.services.imports import COLUMN_NAMES
 from tests import factories
 from tests.hours.helpers import clause_for, employer
 
@@ -257,7 +257,7 @@ def test_preview_lists_error_lines_under_errors_never_under_valid_lines(db, clie
         content_type="multipart/form-data",
     )
     page = preview.get_data(as_text=True)
-    errors, valid = page.split("<h2 class=\"h5\">Erreurs</h2>")[1].split("Lignes valides")
+    errors, valid = page.split('<h2 class="h5">Erreurs</h2>')[1].split("Lignes valides")
     assert "<strong>Ligne 3</strong>" in errors and "dépasserait 200" in errors
     assert '<td class="text-muted">2</td>' in valid
     assert '<td class="text-muted">3</td>' not in valid and '<td class="text-muted">4</td>' in valid

@@ -16,7 +16,7 @@ from app.core.tabular import download
 from app.extensions import db
 from app.hours import bp
 from app.hours.forms import ImportForm
-from app.hours.importer import COLUMNS, ImportFileError, import_file, template_csv, template_xlsx
+from app.hours.services.imports import COLUMNS, ImportFileError, import_file, template_csv, template_xlsx
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 STALE_AFTER_SECONDS = 24 * 3600

@@ -30,9 +30,9 @@ from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for 
 from app.core.tabular import text_of
 from app.extensions import db
 from app.food import services
-from app.food.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.food.services import PurchaseData
+from app.food.services.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 
 LEVIER = "levier"
 MA_CANTINE = "ma-cantine"

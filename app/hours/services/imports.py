@@ -22,9 +22,9 @@ from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for 
 )
 from app.core.tabular import csv_bytes, text_of
 from app.extensions import db
-from app.hours.checks import HourLine, HoursLedger
-from app.hours.resolve import resolve_hours, resolve_modality, resolve_month
 from app.hours.services import log_checked_hours
+from app.hours.services.resolve import resolve_hours, resolve_modality, resolve_month
+from app.hours.services.rules import HourLine, HoursLedger
 from app.participants.models import Participant
 from app.referential.models import Buyer, Company
 
