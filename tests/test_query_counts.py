@@ -35,6 +35,7 @@ class World:
         )
         factories.ObjectiveFactory(buyer=self.buyer, year=YEAR)
         self.employer = factories.CompanyFactory(kind=StructureKind.ETTI)
+        self.regular = factories.ParticipantFactory()  # works on every contract: their page grows
 
     def grow_to(self, rows: int) -> None:
         db = self.db
@@ -49,6 +50,15 @@ class World:
                 ParticipantIdentity(participant=participant, first_name=f"Prénom {n}", last_name="Nom")
             )
             employer = factories.CompanyFactory(kind=StructureKind.ETTI)
+            factories.ClauseFactory(contract=self.clause.contract, kind="award_criterion", planned_hours=None)
+            factories.HourEntryFactory(
+                participant=self.regular,
+                clause=clause,
+                employer=self.employer,
+                modality="temp_work",
+                month=date(YEAR, 1 + n % 12, 1),
+                hours=Decimal("5"),
+            )
             for target in (self.clause, clause):
                 factories.HourEntryFactory(
                     participant=participant,
@@ -112,6 +122,10 @@ def pages(world: World) -> list[str]:
         "/heures/",
         "/heures/retards",
         f"/heures/clauses/{clause}/saisie?mois={YEAR}-04",
+        f"/marches/{world.clause.contract_id}",
+        f"/participants/{world.regular.id}",
+        f"/participants/{world.regular.id}/export.csv",
+        f"/participants/{world.regular.id}/export.json",
         "/heures/saisies",
         "/heures/saisies?format=csv",
         "/heures/saisies?format=xlsx",

@@ -11,7 +11,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, raiseload
 
+from app.contracts.models import Clause, Contract
 from app.core import audit
 from app.core.dates import add_months, first_of_month, today_paris
 from app.core.db import utcnow
@@ -294,6 +296,11 @@ def export_participant_data(actor, participant: Participant) -> dict[str, Any]:
         select(HourEntry)
         .where(HourEntry.participant_id == participant.id)
         .order_by(HourEntry.month, HourEntry.id)
+        .options(
+            joinedload(HourEntry.clause).joinedload(Clause.contract).joinedload(Contract.buyer),
+            joinedload(HourEntry.employer),
+            raiseload("*"),
+        )
     ).all()
     data = {
         "code": participant.code,
