@@ -126,7 +126,7 @@ clause_facilitators = Table(
 
 
 class Clause(TimestampMixin, Base):
-    """A social clause of a contract (domain.md section 3)."""
+    """A social clause of a contract (docs/domain.md §3)."""
 
     __tablename__ = "clauses"
     __table_args__ = (
@@ -155,7 +155,7 @@ class Clause(TimestampMixin, Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     planned_hours: Mapped[Decimal | None] = mapped_column(Hours)
-    # Calculator inputs, kept so the planned hours can be explained (domain.md section 3).
+    # Calculator inputs, kept so the planned hours can be explained (docs/domain.md §3).
     hours_method: Mapped[str] = mapped_column(String(10), default=HoursMethod.MANUAL)
     labour_share: Mapped[Decimal | None] = mapped_column(Percent)  # % of the amount that is labour
     insertion_rate: Mapped[Decimal | None] = mapped_column(Percent)  # % of labour reserved for insertion

@@ -105,7 +105,7 @@ def compute_planned_hours(
     hourly_cost: Decimal | None = None,
     euros_per_hour: Decimal | None = None,
 ) -> Decimal:
-    """Planned insertion hours, rounded to the whole hour as the interface shows them (domain.md section 3).
+    """Planned insertion hours, rounded to the whole hour as the interface shows them (docs/domain.md §3).
 
     ``rate``: amount × labour share (%) × insertion rate (%) ÷ loaded hourly cost.
     ``flat``: amount ÷ N (one hour per N € HT). Example: 1 000 000 € × 50 % × 5 % ÷ 30 €/h = 833 h.

@@ -1,4 +1,4 @@
-"""Collective catering: sites, suppliers and food purchases with their characteristics (domain.md section 5)."""
+"""Collective catering: sites, suppliers and food purchases with their characteristics (docs/domain.md §5)."""
 
 from datetime import date, datetime
 from decimal import Decimal

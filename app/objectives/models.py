@@ -1,4 +1,4 @@
-"""Yearly objectives of a buyer's SPASER (domain.md section 6)."""
+"""Yearly objectives of a buyer's SPASER (docs/domain.md §6)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Setting a buyer's yearly objectives; every change is audited (domain.md section 6)."""
+"""Setting a buyer's yearly objectives; every change is audited (docs/domain.md §6)."""
 
 from decimal import Decimal
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.db import Base, TimestampMixin, in_check_sql, siret_check_sql
 from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
 
-# The nine territories of the Pas-de-Calais (domain.md section 1); also seeded by the first migration.
+# The nine territories of the Pas-de-Calais (docs/domain.md §1); also seeded by the first migration.
 PAS_DE_CALAIS_TERRITORIES = (
     ("arrageois", "Arrageois"),
     ("artois", "Artois"),
@@ -48,7 +48,7 @@ class Buyer(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default=BuyerKind.OTHER)
     territory_id: Mapped[int | None] = mapped_column(ForeignKey("territories.id"))
-    # How the buyer defines "local" food (domain.md section 5).
+    # How the buyer defines "local" food (docs/domain.md §5).
     local_definition: Mapped[str] = mapped_column(String(20), default=LocalDefinition.DEPARTEMENT)
     local_radius_km: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)

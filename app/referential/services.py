@@ -128,7 +128,7 @@ def _buyer_snapshot(buyer: Buyer) -> dict:
 
 
 def _apply_buyer(buyer: Buyer, fields: dict) -> None:
-    """Check and copy buyer fields; a "local" radius only makes sense for the KM definition (domain.md §5)."""
+    """Check and copy buyer fields; a "local" radius only makes sense for the KM definition (docs/domain.md §5)."""
     siret = normalize_siret(fields.get("siret", buyer.siret))
     if not is_valid_siret(siret):
         raise ServiceError(_("SIRET d'acheteur invalide : %(siret)s.", siret=siret or "—"), "siret")
