@@ -130,27 +130,6 @@ def compute_planned_hours(
     return raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
-def contract_snapshot(contract: Contract) -> dict[str, Any]:
-    """The fields an officer edits, as compared for the audit log and for edit conflicts."""
-    return {
-        "buyer_id": contract.buyer_id,
-        "reference": contract.reference,
-        "object": contract.object,
-        "kind": contract.kind,
-        "nature": contract.nature,
-        "procedure": contract.procedure,
-        "cpv_code": contract.cpv_code,
-        "amount_excl_tax": contract.amount_excl_tax,
-        "notified_on": contract.notified_on,
-        "duration_months": contract.duration_months,
-        "place_code": contract.place_code,
-        "place_type": contract.place_type,
-        "territory_id": contract.territory_id,
-        "environmental_considerations": sorted(contract.environmental_considerations or []),
-        "holders": [h.company.identifier for h in contract.holders],
-    }
-
-
 def _validate_contract(
     data: ContractData, contract: Contract | None = None, *, check_duplicate: bool = True
 ) -> None:
@@ -239,7 +218,7 @@ def create_contract(
         "create",
         contract,
         summary=f"Marché {contract.reference}",
-        changes=audit.diff({}, contract_snapshot(contract)),
+        changes=audit.changes_since({}, contract),
     )
     return contract
 
@@ -258,7 +237,7 @@ def update_contract(
 
     Keyword arguments as for ``create_contract``: only for bulk imports.
     """
-    before = contract_snapshot(contract)
+    before = audit.snapshot(contract)
     if expected_version is not None and expected_version != contract.version:
         theirs = before
         mine = dict(before)
@@ -274,7 +253,7 @@ def update_contract(
     _apply(actor, contract, data, companies)
     if flush:
         db.session.flush()
-    changes = audit.diff(before, contract_snapshot(contract))
+    changes = audit.changes_since(before, contract)
     if changes:
         audit.record(actor, "update", contract, summary=f"Marché {contract.reference}", changes=changes)
     return contract
@@ -290,23 +269,6 @@ def restore_contract(actor, contract: Contract) -> None:
     if contract.archived_at is not None:
         contract.archived_at = None
         audit.record(actor, "restore", contract, summary=f"Marché {contract.reference} restauré")
-
-
-def clause_snapshot(clause: Clause) -> dict[str, Any]:
-    return {
-        "kind": clause.kind,
-        "hours_method": clause.hours_method,
-        "planned_hours": clause.planned_hours,
-        "labour_share": clause.labour_share,
-        "insertion_rate": clause.insertion_rate,
-        "hourly_cost": clause.hourly_cost,
-        "euros_per_hour": clause.euros_per_hour,
-        "award_weight_percent": clause.award_weight_percent,
-        "reserved_article": clause.reserved_article,
-        "notes": clause.notes,
-        "needs_review": clause.needs_review,
-        "facilitators": [u.id for u in clause.facilitators],
-    }
 
 
 def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
@@ -368,15 +330,15 @@ def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = Tru
         "create",
         clause,
         summary=f"Clause {ClauseKind.label_of(clause.kind)} — marché {contract.reference}",
-        changes=audit.diff({}, clause_snapshot(clause)),
+        changes=audit.changes_since({}, clause),
     )
     return clause
 
 
 def update_clause(actor, clause: Clause, data: ClauseData) -> Clause:
-    before = clause_snapshot(clause)
+    before = audit.snapshot(clause)
     _apply_clause(clause, clause.contract, data)
-    changes = audit.diff(before, clause_snapshot(clause))
+    changes = audit.changes_since(before, clause)
     if changes:
         audit.record(
             actor, "update", clause, summary=f"Clause du marché {clause.contract.reference}", changes=changes
@@ -399,7 +361,7 @@ def remove_clause(actor, clause: Clause) -> None:
                 n=count,
             )
         )
-    snapshot = clause_snapshot(clause)
+    snapshot = audit.snapshot(clause)
     audit.record(
         actor,
         "delete",

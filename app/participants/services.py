@@ -53,20 +53,6 @@ def generate_code() -> str:
             return code
 
 
-def participant_snapshot(participant: Participant) -> dict[str, Any]:
-    """The statistical fields, as logged; identity values are deliberately left out."""
-    return {
-        "code": participant.code,
-        "gender": participant.gender,
-        "birth_year": participant.birth_year,
-        "qualification_level": participant.qualification_level,
-        "is_qpv_resident": participant.is_qpv_resident,
-        "commune_code": participant.commune_code,
-        "criteria": sorted(participant.criteria),
-        "other_eligibility_reason": participant.other_eligibility_reason,
-    }
-
-
 def _validate(data: ParticipantData) -> None:
     if data.gender not in Gender.codes():
         raise ServiceError(_("Genre inconnu."), "gender")
@@ -124,7 +110,7 @@ def create_participant(actor, data: ParticipantData) -> Participant:
     db.session.add(participant)
     has_identity = _apply(participant, data)
     db.session.flush()
-    changes = audit.diff({}, participant_snapshot(participant))
+    changes = audit.changes_since({}, participant)
     if has_identity:
         changes["identity"] = [None, _("renseignée")]
     audit.record(actor, "create", participant, summary=f"Bénéficiaire {participant.code}", changes=changes)
@@ -133,10 +119,10 @@ def create_participant(actor, data: ParticipantData) -> Participant:
 
 def update_participant(actor, participant: Participant, data: ParticipantData) -> Participant:
     _validate(data)
-    before = participant_snapshot(participant)
+    before = audit.snapshot(participant)
     identity_changed = _apply(participant, data)
     db.session.flush()
-    changes = audit.diff(before, participant_snapshot(participant))
+    changes = audit.changes_since(before, participant)
     if identity_changed:
         changes["identity"] = [None, _("modifiée")]
     if changes:
@@ -178,7 +164,7 @@ def record_outcome(
         "create",
         outcome,
         summary=f"Sortie de {participant.code} : {OutcomeStatus.label_of(status)} au {observed_on:%d/%m/%Y}",
-        changes={"status": [None, status], "observed_on": [None, observed_on.isoformat()]},
+        changes=audit.changes_since({}, outcome),
     )
     return outcome
 
@@ -189,7 +175,7 @@ def delete_outcome(actor, outcome: Outcome) -> None:
         "delete",
         outcome,
         summary=f"Sortie de {outcome.participant.code} supprimée",
-        changes={"status": [outcome.status, None], "observed_on": [outcome.observed_on.isoformat(), None]},
+        changes=audit.diff(audit.snapshot(outcome), {}),
     )
     db.session.delete(outcome)
     db.session.flush()

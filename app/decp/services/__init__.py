@@ -22,8 +22,6 @@ from app.contracts.services import (
     ClauseData,
     ContractData,
     add_clause,
-    clause_snapshot,
-    contract_snapshot,
     create_contract,
     update_contract,
 )
@@ -352,7 +350,7 @@ def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> C
 
 def _same(contract: Contract, data: ContractData) -> bool:
     """Compare what the record would write with what is stored (DECP fields only)."""
-    stored = contract_snapshot(contract)
+    stored = audit.snapshot(contract)
     wanted = {key: getattr(data, key) for key in stored if key != "holders"}
     wanted["environmental_considerations"] = sorted(data.environmental_considerations)
     wanted["object"] = data.object.strip()
@@ -383,7 +381,7 @@ def add_missing_clauses(actor, contract: Contract, kinds: list[str], *, flush: b
                 "create",
                 clause,
                 summary=f"Clause {ClauseKind.label_of(kind)} — marché {contract.reference} (DECP)",
-                changes=audit.diff({}, clause_snapshot(clause)),
+                changes=audit.changes_since({}, clause),
             )
         else:
             add_clause(actor, contract, ClauseData(kind=kind, needs_review=True), flush=flush)

@@ -71,16 +71,12 @@ def _site_values(data: SiteData, site: CateringSite | None = None) -> dict:
     }
 
 
-def _snapshot(obj, names) -> dict:
-    return {name: getattr(obj, name) for name in names}
-
-
 def _update(actor, obj, values: dict, label: str) -> None:
     """Set the values; the audit log gets an entry only when one of them really changed."""
-    before = _snapshot(obj, values)
+    before = audit.snapshot(obj)
     for name, value in values.items():
         setattr(obj, name, value)
-    changes = audit.diff(before, values)
+    changes = audit.changes_since(before, obj)
     if changes:
         audit.record(actor, "update", obj, summary=f"{label} {obj.name}", changes=changes)
     db.session.flush()
@@ -182,9 +178,9 @@ def update_local_definition(actor, buyer: Buyer, definition: str, radius_km: int
             raise ServiceError(_("Indiquez un rayon en kilomètres strictement positif."), "local_radius_km")
     else:
         radius_km = None
-    before = _snapshot(buyer, ("local_definition", "local_radius_km"))
+    before = audit.snapshot(buyer)
     buyer.local_definition, buyer.local_radius_km = definition, radius_km
-    changes = audit.diff(before, {"local_definition": definition, "local_radius_km": radius_km})
+    changes = audit.changes_since(before, buyer)
     if changes:
         audit.record(actor, "update", buyer, summary=f"Définition du local de {buyer.name}", changes=changes)
     db.session.flush()
@@ -275,13 +271,13 @@ def update_purchase(actor, purchase: Purchase, data: PurchaseData) -> Purchase:
     if purchase.deleted_at is not None:
         raise ServiceError(_("Cet achat a été supprimé."))
     values = clean_purchase(data)
-    before = {**_snapshot(purchase, values.keys() - {"codes"}), "codes": purchase.codes}
+    before = audit.snapshot(purchase)
     codes = values.pop("codes")
     for name, value in values.items():
         setattr(purchase, name, value)
     if codes != purchase.codes:
         purchase.characteristics = [PurchaseCharacteristic(code=code) for code in codes]
-    changes = audit.diff(before, {**values, "codes": codes})
+    changes = audit.changes_since(before, purchase)
     if changes:
         audit.record(actor, "update", purchase, summary=_describe(purchase), changes=changes)
     db.session.flush()
