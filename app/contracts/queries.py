@@ -11,7 +11,7 @@ from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.audit import AuditEntry
 from app.core.enums import ClauseKind, Nature, PurchaseCategory
 from app.core.figures import ZERO
-from app.core.forms import normalize_siret
+from app.core.identifiers import normalize_siret
 from app.extensions import db
 from app.hours.queries import realized_hours_by_clause
 from app.referential.models import Buyer, Company, CpvCode

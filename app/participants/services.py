@@ -10,17 +10,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from app.core import audit
 from app.core.dates import add_months, first_of_month, today_paris
 from app.core.db import utcnow
-from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
+from app.core.enums import Eligibility, Gender, Modality, OutcomeStatus, QualificationLevel
 from app.core.errors import ServiceError
 from app.core.settings import get_setting, set_setting
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
+from app.referential.queries import commune_name
 
 # No 0/O, 1/I/L: a code read over the phone or copied from a timesheet is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -133,8 +134,6 @@ def update_participant(actor, participant: Participant, data: ParticipantData) -
 
 
 def last_hours_month(participant: Participant) -> date | None:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.max(HourEntry.month)).where(HourEntry.participant_id == participant.id)
     )
@@ -272,9 +271,6 @@ def purge_identities(actor, *, today: date | None = None, dry_run: bool = False)
 
 def export_participant_data(actor, participant: Participant) -> dict[str, Any]:
     """Everything Levier holds on one person, for a right-of-access request (GDPR art. 15)."""
-    from app.core.enums import Modality
-    from app.referential.queries import commune_name
-
     identity = participant.identity
     entries = db.session.scalars(
         select(HourEntry)

@@ -1,14 +1,17 @@
-"""Buyers and companies: found or created by identifier, every change audited."""
+"""Buyers and companies found or created by identifier, territories, the CPV list; every change audited."""
+
+import csv
+from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core import audit
 from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.extensions import db
-from app.referential.models import Buyer, Company, Territory
+from app.referential.models import Buyer, Company, CpvCode, Territory
 
 
 def find_company(identifier: str, identifier_type: str = IdentifierType.SIRET) -> Company | None:
@@ -259,3 +262,23 @@ def save_company(
             changes=changes,
         )
     return company
+
+
+DEFAULT_CPV_CSV = Path(__file__).resolve().parent.parent / "data" / "cpv_2008_fr.csv"
+
+
+def load_cpv(path: Path) -> int:
+    """Replace the CPV list with the rows of a ``code,libelle_fr`` CSV (code as 45000000-7); return the count."""
+    rows = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            code, _, check = (row.get("code") or "").strip().partition("-")
+            label = (row.get("libelle_fr") or "").strip()
+            if len(code) != 8 or not code.isdigit() or len(check) != 1 or not label:
+                raise ServiceError(f"Ligne {line_number} : code CPV ou libellé invalide ({row!r}).")
+            rows.append({"code": code, "check_digit": check, "label": label[:400]})
+    if not rows:
+        raise ServiceError("Le fichier ne contient aucun code CPV.")
+    db.session.execute(delete(CpvCode))
+    db.session.execute(db.insert(CpvCode), rows)
+    return len(rows)

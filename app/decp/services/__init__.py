@@ -29,7 +29,7 @@ from app.core import audit
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.errors import ServiceError
-from app.core.forms import normalize_siret
+from app.core.identifiers import normalize_siret
 from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record
 from app.decp.services.reader import iter_records
 from app.decp.services.summary import ImportSummary

@@ -17,7 +17,7 @@ from app.core.enums import (
     LocalDefinition,
 )
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.extensions import db
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.referential.models import Buyer

@@ -16,6 +16,7 @@ from app.core.formatting import month_fr
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.services.access import can_log_hours
+from app.hours.services.resolve import resolve_employer, resolve_hours, resolve_modality, resolve_participant
 from app.hours.services.rules import (  # noqa: F401  (re-exported: the service API)
     HourLine,
     HoursRejected,
@@ -152,13 +153,6 @@ class GridRow:
 
 def save_month_grid(actor, clause: Clause, month: date, rows: list[GridRow], *, merge: bool = False):
     """Save a month of one clause: every filled row or none (rows without hours are skipped)."""
-    from app.hours.services.resolve import (
-        resolve_employer,
-        resolve_hours,
-        resolve_modality,
-        resolve_participant,
-    )
-
     lines: list[HourLine] = []
     errors: list[LineError] = []
     for row in rows:
