@@ -137,6 +137,15 @@ def _validate_contract(
         raise ServiceError(_("La référence du marché est obligatoire."), "reference")
     if not data.object or not data.object.strip():
         raise ServiceError(_("L'objet du marché est obligatoire."), "object")
+    _check_terms(data)
+    if not data.holders and data.source == ContractSource.MANUAL:
+        raise ServiceError(_("Indiquez au moins un titulaire."), "holders")
+    if check_duplicate:
+        _check_reference_is_free(data, contract)
+
+
+def _check_terms(data: ContractData) -> None:
+    """Amount, duration, nature and procedure, as DECP defines them."""
     if data.amount_excl_tax is not None and data.amount_excl_tax <= 0:
         raise ServiceError(_("Le montant doit être strictement positif."), "amount_excl_tax")
     if data.duration_months is not None and data.duration_months < 1:
@@ -145,10 +154,10 @@ def _validate_contract(
         raise ServiceError(_("Nature de marché inconnue."), "nature")
     if data.procedure and data.procedure not in Procedure.codes():
         raise ServiceError(_("Procédure inconnue."), "procedure")
-    if not data.holders and data.source == ContractSource.MANUAL:
-        raise ServiceError(_("Indiquez au moins un titulaire."), "holders")
-    if not check_duplicate:
-        return
+
+
+def _check_reference_is_free(data: ContractData, contract: Contract | None) -> None:
+    """A buyer's references are unique (the DECP id of its contracts)."""
     duplicate = select(Contract.id).where(
         Contract.buyer_id == data.buyer_id, Contract.reference == data.reference.strip()
     )

@@ -202,6 +202,35 @@ class PurchaseData:
     origin: str | None = None
 
 
+def _check_amount(amount: Decimal | None) -> None:
+    if amount is None:
+        raise ServiceError(_("Le montant HT est obligatoire."), "amount_excl_tax")
+    if amount <= 0:
+        raise ServiceError(_("Le montant HT doit être strictement positif."), "amount_excl_tax")
+    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+        raise ServiceError(_("Montant HT invalide : deux décimales au plus."), "amount_excl_tax")
+
+
+def _origin_and_codes(data: PurchaseData) -> tuple[str | None, set[str]]:
+    """Check the characteristics and the origin, keeping origin FRANCE and the FRANCE characteristic together."""
+    codes = set(data.codes or [])
+    unknown = codes - set(FoodCharacteristic.codes())
+    if unknown:
+        raise ServiceError(
+            _("Caractéristique inconnue : %(codes)s.", codes=", ".join(sorted(unknown))), "codes"
+        )
+    origin = data.origin or None
+    if origin is not None and origin not in FoodOrigin.codes():
+        raise ServiceError(_("Origine inconnue : FRANCE ou EUROPE attendu."), "origin")
+    if origin == FoodOrigin.EUROPE and FoodCharacteristic.FRANCE in codes:
+        raise ServiceError(_("Un produit d'origine Europe ne peut pas être « Origine France »."), "origin")
+    if origin == FoodOrigin.FRANCE:
+        codes.add(FoodCharacteristic.FRANCE.value)
+    elif FoodCharacteristic.FRANCE in codes:
+        origin = FoodOrigin.FRANCE.value
+    return origin, codes
+
+
 def clean_purchase(data: PurchaseData) -> dict:
     """Check a purchase line and return the values to store; raise ServiceError in French otherwise.
 
@@ -218,27 +247,8 @@ def clean_purchase(data: PurchaseData) -> dict:
     if not description:
         raise ServiceError(_("La description du produit est obligatoire."), "description")
     amount = data.amount_excl_tax
-    if amount is None:
-        raise ServiceError(_("Le montant HT est obligatoire."), "amount_excl_tax")
-    if amount <= 0:
-        raise ServiceError(_("Le montant HT doit être strictement positif."), "amount_excl_tax")
-    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-        raise ServiceError(_("Montant HT invalide : deux décimales au plus."), "amount_excl_tax")
-    codes = set(data.codes or [])
-    unknown = codes - set(FoodCharacteristic.codes())
-    if unknown:
-        raise ServiceError(
-            _("Caractéristique inconnue : %(codes)s.", codes=", ".join(sorted(unknown))), "codes"
-        )
-    origin = data.origin or None
-    if origin is not None and origin not in FoodOrigin.codes():
-        raise ServiceError(_("Origine inconnue : FRANCE ou EUROPE attendu."), "origin")
-    if origin == FoodOrigin.EUROPE and FoodCharacteristic.FRANCE in codes:
-        raise ServiceError(_("Un produit d'origine Europe ne peut pas être « Origine France »."), "origin")
-    if origin == FoodOrigin.FRANCE:
-        codes.add(FoodCharacteristic.FRANCE.value)
-    elif FoodCharacteristic.FRANCE in codes:
-        origin = FoodOrigin.FRANCE.value
+    _check_amount(amount)
+    origin, codes = _origin_and_codes(data)
     if data.supplier_id is not None and db.session.get(Supplier, data.supplier_id) is None:
         raise ServiceError(_("Fournisseur inconnu."), "supplier_id")
     return {
