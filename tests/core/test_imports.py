@@ -193,3 +193,21 @@ def test_an_unreadable_file_is_refused_as_a_whole(db):
         import_hours(None, "h.csv", b"")
     with pytest.raises(ImportFileError, match="XLSX est illisible"):
         import_hours(None, "h.xlsx", io.BytesIO(b"PK\x03\x04 broken").read())
+
+
+def test_imported_entries_are_audited_like_entries_logged_one_by_one(db):
+    from app.core import audit
+    from app.core.audit import AuditEntry
+
+    clause, company, (code, _other) = _setting()
+    report = import_hours(None, "h.csv", _hours_file([_line(clause, company, code)]), write=True)
+    db.session.commit()
+
+    entry = db.session.scalars(select(HourEntry)).one()
+    logged = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "HourEntry")).one()
+    assert report.written == 1 and logged.object_id == str(entry.id) and logged.action == "create"
+    expected = audit.changes_since({}, entry)  # the fields HourEntry declares, as log_hours records them
+    assert logged.changes.keys() == expected.keys()
+    assert Decimal(logged.changes.pop("hours")[1]) == Decimal(expected.pop("hours")[1])
+    assert logged.changes == expected
+    assert logged.summary == f"Heures {code}, marché 2025-VOIRIE, avril 2025 : 35\xa0h"

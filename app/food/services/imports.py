@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, or_, select
 
 from app.core import audit
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for the views)
     Header,
     Importer,

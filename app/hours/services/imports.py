@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.contracts.models import Clause, Contract
 from app.core.enums import IdentifierType
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.core.imports import (  # noqa: F401  (ImportFileError: re-exported for the views)
     Column,
     Importer,

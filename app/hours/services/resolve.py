@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.core.dates import parse_month
 from app.core.enums import Modality
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.core.imports import simplify
 from app.extensions import db
 from app.participants.models import Participant
