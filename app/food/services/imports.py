@@ -209,8 +209,9 @@ class PurchaseImporter(Importer):
 
     label = "achats"
 
-    def __init__(self, actor, *, source: str = ""):
+    def __init__(self, actor, *, source: str = "", warn_duplicates: bool = True):
         super().__init__(actor)
+        self.warn_duplicates = warn_duplicates  # a preview warning: not worth a query per batch when writing
         self.format: str | None = None
         self.suffix = f" (import {source})" if source else " (import)"
         self.sites = _Sites()
@@ -323,7 +324,8 @@ class PurchaseImporter(Importer):
                 line.supplier_is_new = True
                 self.new_supplier_names.add(line.supplier_name or line.supplier_siret)
             self.total += line.data.amount_excl_tax
-        self.duplicates += self._count_duplicates(records)
+        if self.warn_duplicates:
+            self.duplicates += self._count_duplicates(records)
         return records, []
 
     def _supplier_id(self, line: "ImportLine") -> int | None:
@@ -394,5 +396,7 @@ def import_file(
     actor, filename: str, source, *, write: bool = False, progress=None, source_name: str = ""
 ) -> ImportReport:
     """Check (and with ``write``, write) a purchase file; the caller commits a valid report."""
-    importer = PurchaseImporter(actor, source=source_name or (filename if write else ""))
+    importer = PurchaseImporter(
+        actor, source=source_name or (filename if write else ""), warn_duplicates=not write
+    )
     return run_import(importer, filename, source, write=write, progress=progress)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from app.auth.models import User
 from app.contracts.models import Clause
@@ -133,10 +133,11 @@ def _line_errors(actor, line: HourLine) -> list[str]:
 
 
 def existing_entries(lines: list[HourLine], replacing: HourEntry | None) -> dict[tuple, HourEntry]:
+    # The exact (participant, clause, month) triples: a file's later batches never reload its earlier ones.
     statement = select(HourEntry).where(
-        HourEntry.participant_id.in_({line.participant.id for line in lines}),
-        HourEntry.clause_id.in_({line.clause.id for line in lines}),
-        HourEntry.month.in_({line.month for line in lines}),
+        tuple_(HourEntry.participant_id, HourEntry.clause_id, HourEntry.month).in_(
+            {(line.participant.id, line.clause.id, line.month) for line in lines}
+        )
     )
     if replacing is not None:
         statement = statement.where(HourEntry.id != replacing.id)
@@ -150,19 +151,12 @@ def _month_totals(pairs: set[tuple], replacing: HourEntry | None) -> dict[tuple,
     """Hours already logged per (participant, month) of ``pairs``, on every clause, summed in SQL."""
     statement = (
         select(HourEntry.participant_id, HourEntry.month, func.sum(HourEntry.hours))
-        .where(
-            HourEntry.participant_id.in_({pid for pid, _month in pairs}),
-            HourEntry.month.in_({month for _pid, month in pairs}),
-        )
+        .where(tuple_(HourEntry.participant_id, HourEntry.month).in_(pairs))
         .group_by(HourEntry.participant_id, HourEntry.month)
     )
     if replacing is not None:
         statement = statement.where(HourEntry.id != replacing.id)
-    return {
-        (pid, month): Decimal(total)
-        for pid, month, total in db.session.execute(statement)
-        if (pid, month) in pairs
-    }
+    return {(pid, month): Decimal(total) for pid, month, total in db.session.execute(statement)}
 
 
 def _duplicate_message(
