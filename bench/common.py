@@ -99,4 +99,6 @@ def print_table(headers: list[str], rows: list[list]) -> None:
 def ms(seconds: float | None) -> str:
     if seconds is None:
         return "-"
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
