@@ -928,12 +928,9 @@ def generate(engine, scale: float, seed: int = 2026, *, reset_first: bool = Fals
         Generator(writer, scale, seed).run()
         writer.commit()
         total = time.perf_counter() - start
-        if writer.is_postgresql:
-            writer.connection.autocommit = True
-            writer.execute("ANALYZE")
-        else:
-            writer.execute("ANALYZE")
-            writer.commit()
+        # Fresh statistics, committed (an ANALYZE rolled back leaves the planner guessing).
+        writer.execute("ANALYZE")
+        writer.commit()
     finally:
         writer.close()
     rows = sum(writer.rows.values())
