@@ -215,8 +215,8 @@ def floor_import(session, data: bytes) -> int:
 
 def app_import(session, data: bytes, filename: str) -> int:
     """What ``flask hours import FILE`` does: plan, then write every line or none."""
-    from app.hours.importer import ImportFileError, plan_import
     from app.hours.services import log_hours
+    from app.hours.services.imports import ImportFileError, plan_import
 
     try:
         plan = plan_import(None, filename, data)
@@ -239,7 +239,7 @@ def child(mode: str, url: str, file: Path, lift_cap: bool) -> None:
 
     data = file.read_bytes()
     if lift_cap:
-        import app.hours.importer as importer
+        import app.hours.services.imports as importer
 
         importer.MAX_LINES = max(importer.MAX_LINES, data.count(b"\n"))
     with app.app_context():

@@ -253,7 +253,7 @@ def main() -> None:
     url = normalize_url(args.database_url)
     app = make_app(url)
     from app.extensions import db
-    from app.reports.indicators import compute_indicators
+    from app.reports.queries.indicators import compute_indicators
 
     results, rows = {}, []
     with app.app_context():

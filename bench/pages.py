@@ -105,8 +105,8 @@ def measure_page(client, url: str, runs: int, budget: float, counter: QueryCount
 def measure_pdf(buyer_id: int, year: int) -> dict:
     from pypdf import PdfReader
 
-    from app.reports.indicators import compute_indicators
     from app.reports.pdf.annual import render_annual_report
+    from app.reports.queries.indicators import compute_indicators
 
     start = time.perf_counter()
     indicators = compute_indicators(buyer_id, year)

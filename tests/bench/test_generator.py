@@ -9,8 +9,8 @@ from app.contracts.models import Clause, Contract
 from app.core.enums import MODALITY_EMPLOYER_KINDS, Modality
 from app.core.forms import is_valid_siret
 from app.food.models import CateringSite, Purchase
-from app.hours.checks import contract_period_error
 from app.hours.models import HourEntry
+from app.hours.services.rules import contract_period_error
 from app.participants.models import Outcome, Participant
 from app.referential.models import Buyer, Company
 from bench.generate import counts, generate
