@@ -12,6 +12,7 @@ SQL statements each issues, and the ratio. Run it on a database filled by ``benc
 import argparse
 import statistics
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,12 +210,35 @@ def app_figures(indicators) -> dict:
 
 
 class QueryCounter:
+    """Counts the statements sent to the database and, when ``timing`` is on, how long each took."""
+
     def __init__(self, engine):
         self.count = 0
-        event.listen(engine, "before_cursor_execute", self._count)
+        self.timing = False
+        self.statements: list[tuple[float, str]] = []
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
 
-    def _count(self, *_args):
+    def _before(self, _conn, _cursor, statement, *_args):
         self.count += 1
+        self._started = time.perf_counter()
+
+    def _after(self, _conn, _cursor, statement, *_args):
+        if self.timing:
+            self.statements.append((time.perf_counter() - self._started, statement))
+
+    def slowest(self, function, top: int) -> list[tuple[float, int, str]]:
+        """The ``top`` statements of one call of ``function`` that took longest, all their executions summed."""
+        self.statements, self.timing = [], True
+        try:
+            function()
+        finally:
+            self.timing = False
+        grouped: dict[str, list[float]] = {}
+        for seconds, statement in self.statements:
+            grouped.setdefault(statement, []).append(seconds)
+        ranked = sorted(grouped.items(), key=lambda item: -sum(item[1]))[:top]
+        return [(sum(times), len(times), statement) for statement, times in ranked]
 
 
 def measure(function, runs: int, budget: float, counter: QueryCounter) -> tuple[list[float], int, object]:
@@ -249,6 +273,7 @@ def main() -> None:
     )
     parser.add_argument("--year", type=int, default=BENCH_YEAR)
     parser.add_argument("--buyer", type=int, help="buyer id (default: most contracts in the year)")
+    parser.add_argument("--top", type=int, default=5, help="print the N slowest statements of one buyer-year")
     args = parser.parse_args()
     url = normalize_url(args.database_url)
     app = make_app(url)
@@ -294,6 +319,10 @@ def main() -> None:
                     f"{app_median / floor_median:.1f}×",
                 ]
             )
+        slowest = (
+            counter.slowest(lambda: compute_indicators(buyer_id, args.year), args.top) if args.top else []
+        )
+        db.session.rollback()
     engine = engine_name(url)
     print(
         f"Indicators, year {args.year}, buyer {buyer_id} ({engine}); both give the same headline figures.\n"
@@ -306,7 +335,24 @@ def main() -> None:
         f"\nOne buyer-year: {figures['contracts.count']} contracts, {figures['hours.realized']} h realized, "
         f"{figures['participants.count']} participants, {figures['food.count']} purchases."
     )
-    path = write_results("indicators", engine, {"database": url.rsplit("/", 1)[-1], "cases": results})
+    if slowest:
+        share = sum(seconds for seconds, _n, _s in slowest) / results["one buyer-year"]["levier"]["median_s"]
+        print(
+            f"\nStatements of one buyer-year that take longest, executions summed ({share:.0%} of its median):"
+        )
+        for seconds, times, statement in slowest:
+            print(f"  {ms(seconds):>8} {times:>2}×  {' '.join(statement.split())[:140]}")
+    path = write_results(
+        "indicators",
+        engine,
+        {
+            "database": url.rsplit("/", 1)[-1],
+            "cases": results,
+            "slowest_statements": [
+                {"seconds": round(s, 4), "executions": n, "sql": q} for s, n, q in slowest
+            ],
+        },
+    )
     print(f"Written to {path.relative_to(path.parent.parent.parent)}")
 
 
