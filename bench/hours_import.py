@@ -244,6 +244,9 @@ def child(mode: str, url: str, file: Path, lift_cap: bool) -> None:
         importer.MAX_LINES = max(importer.MAX_LINES, data.count(b"\n"))
     with app.app_context():
         db.session.execute(text("SELECT 1"))
+        from bench.indicators import QueryCounter
+
+        counter = QueryCounter(db.engine)
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
         error = None
@@ -262,6 +265,7 @@ def child(mode: str, url: str, file: Path, lift_cap: bool) -> None:
                 "seconds": seconds,
                 "baseline_rss_mb": baseline / 1024,
                 "peak_rss_mb": peak / 1024,
+                "queries": counter.count,
                 "error": error,
             }
         )
@@ -327,9 +331,11 @@ def main() -> None:
                     f"{levier['rows_per_s']} lines/s" if levier and levier["rows_per_s"] else status,
                     f"{levier['seconds']:.1f} s" if levier else "-",
                     f"{levier['peak_rss_mb']:.0f} MB" if levier else "-",
+                    levier["queries"] if levier else "-",
                     f"{floor['rows_per_s']} lines/s",
                     f"{floor['seconds']:.2f} s",
                     f"{floor['peak_rss_mb']:.0f} MB",
+                    floor["queries"],
                     f"{levier['rows_per_s'] / floor['rows_per_s'] * 100:.1f} %"
                     if levier and levier["rows_per_s"]
                     else "-",
@@ -339,7 +345,18 @@ def main() -> None:
     engine = engine_name(url)
     print(f"\nHours import ({engine}); peak RSS of the importing process (baseline: the app loaded).\n")
     print_table(
-        ["lines", "Levier", "time", "peak RSS", "floor", "time", "peak RSS", "Levier/floor"],
+        [
+            "lines",
+            "Levier",
+            "time",
+            "peak RSS",
+            "queries",
+            "floor",
+            "time",
+            "peak RSS",
+            "queries",
+            "Levier/floor",
+        ],
         rows,
     )
     path = write_results("hours_import", engine, {"database": url.rsplit("/", 1)[-1], "cases": results})
