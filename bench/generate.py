@@ -677,80 +677,38 @@ class Generator:
 
     def hour_entries(self) -> None:
         """Pathways: each participant works runs of months on clauses in execution, never over 200 h a month."""
-        rng = self.rng("hours")
-        modality = weighted(rng, MODALITIES)
-        last_month = month_index(DATA_TODAY) - 1
+        self._rng = rng = self.rng("hours")
+        self._modality = weighted(rng, MODALITIES)
+        self._last_month = last_month = month_index(DATA_TODAY) - 1
         first_month = FIRST_YEAR * 12
-        active: dict[int, list[int]] = {m: [] for m in range(first_month, last_month + 1)}
+        self._active: dict[int, list[int]] = {m: [] for m in range(first_month, last_month + 1)}
         for position, info in enumerate(self.clauses_info):
             _cid, _contract, _buyer, start, end, _holder, big = info
             for m in range(max(start, first_month), min(end, last_month) + 1):
-                active[m].extend((position,) * (12 if big else 1))
-        target = self.n["hour_entries"]
+                self._active[m].extend((position,) * (12 if big else 1))
+        self._target = target = self.n["hour_entries"]
         n_participants = self.n["participants"]
         per_participant = target / n_participants
-        rows = []
+        self._hour_rows: list[tuple] = []
         self.last_month_of: dict[int, int] = {}
-        entry_id = 0
-        passes = 0
         used_by_participant: dict[int, dict[int, float]] = {}
         pairs_by_participant: dict[int, set] = {}
-        while entry_id < target and passes < 20:
+        passes = 0
+        while len(self._hour_rows) < target and passes < 20:
             passes += 1
             for participant_id in range(1, n_participants + 1):
-                if entry_id >= target:
+                if len(self._hour_rows) >= target:
                     break
-                used = used_by_participant.setdefault(participant_id, {})
-                pairs = pairs_by_participant.setdefault(participant_id, set())
                 quota = max(
                     1, round(rng.gauss(per_participant, per_participant / 3) / (2 if passes == 1 else 4))
                 )
-                start = rng.randint(first_month, last_month)
-                written = 0
-                attempts = 0
-                while written < quota and attempts < quota * 3 and entry_id < target:
-                    attempts += 1
-                    month = min(last_month, start + rng.randint(0, 18))
-                    if not active[month]:
-                        continue
-                    info = self.clauses_info[rng.choice(active[month])]
-                    clause_id, _contract, _buyer, _start, end, holder, _big = info
-                    chosen = modality()
-                    kinds = MODALITY_KINDS[chosen]
-                    employer = (
-                        holder
-                        if kinds is None
-                        else rng.choice([c for k in kinds for c in self.companies_by_kind.get(k, ())])
-                    )
-                    if (clause_id, employer, chosen) in pairs:
-                        continue
-                    pairs.add((clause_id, employer, chosen))
-                    contract_type = rng.choice(CONTRACT_TYPES[chosen])
-                    monthly = rng.choice((35, 52.5, 70, 105, 120, 151.67))
-                    for m in range(month, min(end, last_month, month + rng.randint(2, 11)) + 1):
-                        room = MAX_HOURS_PER_MONTH - used.get(m, 0)
-                        hours = round(min(monthly * rng.uniform(0.6, 1.0), room), 2)
-                        if hours < 1:
-                            continue
-                        used[m] = used.get(m, 0) + hours
-                        entry_id += 1
-                        written += 1
-                        rows.append(
-                            (
-                                entry_id,
-                                participant_id,
-                                clause_id,
-                                employer,
-                                chosen,
-                                month_date(m),
-                                money(hours),
-                                contract_type,
-                                self.facilitator_id,
-                            )
-                        )
-                        self.last_month_of[participant_id] = max(self.last_month_of.get(participant_id, 0), m)
-                        if entry_id >= target or written >= quota:
-                            break
+                self._pathway(
+                    participant_id,
+                    quota,
+                    rng.randint(first_month, last_month),
+                    used_by_participant.setdefault(participant_id, {}),
+                    pairs_by_participant.setdefault(participant_id, set()),
+                )
         self.writer.insert(
             "hour_entries",
             (
@@ -764,8 +722,63 @@ class Generator:
                 "contract_type",
                 "created_by_id",
             ),
-            iter(rows),
+            iter(self._hour_rows),
         )
+
+    def _pathway(self, participant_id: int, quota: int, start: int, used: dict, pairs: set) -> None:
+        """Up to ``quota`` entries from ``start``: runs on clauses active then, one employer and modality each."""
+        rng, written, attempts = self._rng, 0, 0
+        while written < quota and attempts < quota * 3 and len(self._hour_rows) < self._target:
+            attempts += 1
+            month = min(self._last_month, start + rng.randint(0, 18))
+            if not self._active[month]:
+                continue
+            clause_id, _contract, _buyer, _start, end, holder, _big = self.clauses_info[
+                rng.choice(self._active[month])
+            ]
+            chosen = self._modality()
+            kinds = MODALITY_KINDS[chosen]
+            employer = (
+                holder
+                if kinds is None
+                else rng.choice([c for k in kinds for c in self.companies_by_kind.get(k, ())])
+            )
+            if (clause_id, employer, chosen) in pairs:
+                continue
+            pairs.add((clause_id, employer, chosen))
+            entry = (participant_id, clause_id, employer, chosen)
+            contract_type = rng.choice(CONTRACT_TYPES[chosen])
+            monthly = rng.choice((35, 52.5, 70, 105, 120, 151.67))
+            last = min(end, self._last_month, month + rng.randint(2, 11))
+            written += self._months(
+                entry, contract_type, monthly, range(month, last + 1), used, quota - written
+            )
+
+    def _months(
+        self, entry: tuple, contract_type, monthly: float, months: range, used: dict, quota: int
+    ) -> int:
+        """One entry a month of ``months``, each within what is left of the person's 200 h that month."""
+        written = 0
+        for m in months:
+            room = MAX_HOURS_PER_MONTH - used.get(m, 0)
+            hours = round(min(monthly * self._rng.uniform(0.6, 1.0), room), 2)
+            if hours < 1:
+                continue
+            used[m] = used.get(m, 0) + hours
+            written += 1
+            row = (
+                len(self._hour_rows) + 1,
+                *entry,
+                month_date(m),
+                money(hours),
+                contract_type,
+                self.facilitator_id,
+            )
+            self._hour_rows.append(row)
+            self.last_month_of[entry[0]] = max(self.last_month_of.get(entry[0], 0), m)
+            if len(self._hour_rows) >= self._target or written >= quota:
+                break
+        return written
 
     def outcomes(self) -> None:
         rng = self.rng("outcomes")
