@@ -8,7 +8,7 @@ For each size, the script adds fresh participants and writes a valid CSV in the 
 200 h a month per person). Then, each in its own process so that its peak memory (max RSS) is its own:
 - the floor: parse the same file with ``csv``, look every reference up once (one query per table),
   bulk insert the rows (COPY on PostgreSQL, executemany on SQLite), no checks;
-- Levier: ``plan_import`` then ``log_hours``, as ``flask hours import`` does, in one transaction.
+- Levier: ``import_file(..., write=True)``, as ``flask hours import`` does, in one transaction.
 Every row written is deleted afterwards (with the participants and the audit entries the run created), so
 the database stays as ``bench/generate.py`` left it. Levier refuses files over its ``MAX_LINES`` (20 000
 lines today); ``--lift-cap`` raises that limit for the run. Sizes above ``--app-max`` lines are measured
@@ -214,23 +214,20 @@ def floor_import(session, data: bytes) -> int:
 
 
 def app_import(session, data: bytes, filename: str) -> int:
-    """What ``flask hours import FILE`` does: plan, then write every line or none."""
-    from app.hours.services import log_hours
-    from app.hours.services.imports import ImportFileError, plan_import
+    """What ``flask hours import FILE`` does: check and write every line or none, then commit."""
+    from app.hours.services.imports import ImportFileError, import_file
 
     try:
-        plan = plan_import(None, filename, data)
+        report = import_file("ligne de commande", filename, data, write=True, max_rows=None)
     except ImportFileError as error:
         session.rollback()
         raise RuntimeError(error.message) from None
-    if not plan.is_valid:
+    if not report.is_valid:
         session.rollback()
-        raise RuntimeError(
-            f"{len(plan.errors)} errors, first: line {plan.errors[0].line}: {plan.errors[0].message}"
-        )
-    entries = log_hours("ligne de commande", plan.lines)
+        first = report.errors[0]
+        raise RuntimeError(f"{len(report.errors)} errors, first: line {first.line}: {first.message}")
     session.commit()
-    return len(entries)
+    return report.written
 
 
 def child(mode: str, url: str, file: Path, lift_cap: bool) -> None:
