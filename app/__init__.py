@@ -25,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_access_control(app)
+    register_transactions(app)
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -98,6 +99,12 @@ def register_access_control(app: Flask) -> None:
         if endpoint in app.view_functions:
             make_public(app, endpoint)
     app.before_request(enforce_access)
+
+
+def register_transactions(app: Flask) -> None:
+    from app.core.transaction import register_request_transaction
+
+    register_request_transaction(app)
 
 
 def register_commands(app: Flask) -> None:

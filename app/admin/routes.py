@@ -10,6 +10,8 @@ from app.auth.models import User
 from app.core.audit import AuditEntry
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.errors import ServiceError
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
 from app.extensions import db
 
@@ -37,10 +39,9 @@ def create_user():
             user = services.create_user(
                 current_user, form.email.data, form.password.data, form.role.data, form.full_name.data
             )
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.email)
         else:
-            db.session.commit()
             flash(_("Compte %(email)s créé.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -56,10 +57,9 @@ def edit_user(user_id: int):
             services.update_user(
                 current_user, user, role=form.role.data, full_name=form.full_name.data.strip()
             )
-        except services.AccountError as error:
-            form.role.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.role)
         else:
-            db.session.commit()
             flash(_("Compte %(email)s enregistré.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -71,10 +71,9 @@ def toggle_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     try:
         services.set_user_active(current_user, user, request.form.get("active") == "1")
-    except services.AccountError as error:
-        flash(str(error), "danger")
+    except ServiceError as error:
+        flash_service_error(error)
     else:
-        db.session.commit()
         state = _("réactivé") if user.is_active else _("désactivé")
         flash(_("Compte %(email)s %(state)s.", email=user.email, state=state), "success")
     return redirect(url_for("admin.users"))

@@ -7,7 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from app.auth import bp, services
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.core.auth import authenticated, public
-from app.extensions import db
+from app.core.errors import ServiceError
+from app.core.forms import attach_service_error
 
 
 def _safe_next(target: str | None) -> str:
@@ -27,7 +28,6 @@ def login():
         if user is None:
             flash(_("Adresse ou mot de passe incorrect, ou compte désactivé."), "danger")
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -51,10 +51,9 @@ def change_password():
             services.change_password(
                 current_user, current_user, form.current_password.data, form.new_password.data
             )
-        except services.AccountError as error:
-            form.current_password.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.current_password)
         else:
-            db.session.commit()
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -3,12 +3,15 @@
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.fr import siret as stdnum_siret
 from wtforms import DecimalField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
+
+from app.core.transaction import discard_changes
 
 
 class BaseForm(FlaskForm):
@@ -121,7 +124,11 @@ class FrenchDecimalField(DecimalField):
 
 
 def attach_service_error(form, error, fallback=None) -> bool:
-    """Show a service refusal under the field it names (or ``fallback``); False when no field took it."""
+    """Show a service refusal under the field it names (or ``fallback``); False when no field took it.
+
+    A refusal discards what the request wrote (see ``app.core.transaction``): the view just shows it.
+    """
+    discard_changes()
     target = getattr(form, error.field or "", None)
     if target is None or not hasattr(target, "errors"):
         target = fallback
@@ -129,6 +136,12 @@ def attach_service_error(form, error, fallback=None) -> bool:
         return False
     target.errors = [*target.errors, error.message]
     return True
+
+
+def flash_service_error(error, category: str = "danger") -> None:
+    """Show a service refusal as a flash message (no form on the page); discard what the request wrote."""
+    discard_changes()
+    flash(error.message, category)
 
 
 def show_service_error(form, error, fallback=None) -> None:

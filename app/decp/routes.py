@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.transaction import discard_changes
 from app.decp import bp
 from app.decp.cleaning import WARNING_REASONS
 from app.decp.export import export_decp
@@ -45,16 +46,14 @@ def import_page():
                 batch_size=None,
             )
         except UnreadableFile as error:
-            db.session.rollback()
+            discard_changes()
             form.file.errors.append(
                 _("Fichier illisible, rien n'a été importé : %(error)s", error=str(error))
             )
         else:
             summary.dry_run = form.dry_run.data
             if summary.dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
+                discard_changes()
     return render_template("decp/import.html", form=form, summary=summary, reasons=WARNING_REASONS)
 
 

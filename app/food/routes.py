@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.core.auth import role_required
 from app.core.enums import LocalDefinition, Role
 from app.core.errors import ServiceError
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -73,7 +74,6 @@ def create_site():
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Site « %(name)s » créé.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
     return render_template("food/site_form.html", form=form, site=None)
@@ -90,7 +90,6 @@ def edit_site(site_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
     return render_template("food/site_form.html", form=form, site=site)
@@ -176,9 +175,8 @@ def update_local_definition(buyer_id: int):
                 current_user, buyer, form.local_definition.data, form.local_radius_km.data
             )
         except ServiceError as error:
-            flash(error.message, "danger")
+            flash_service_error(error)
         else:
-            db.session.commit()
             flash(_("Définition du « local » enregistrée."), "success")
     return redirect(url_for("food.buyer", buyer_id=buyer.id))
 
@@ -213,7 +211,6 @@ def create_supplier():
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Fournisseur « %(name)s » créé.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
     return render_template("food/supplier_form.html", form=form, supplier=None)
@@ -230,7 +227,6 @@ def edit_supplier(supplier_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Fournisseur « %(name)s » enregistré.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
     return render_template("food/supplier_form.html", form=form, supplier=supplier)

@@ -11,8 +11,10 @@ from flask_login import current_user
 from app.core.auth import role_required
 from app.core.enums import FoodCharacteristic, FoodFamily, Role
 from app.core.errors import ServiceError
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
+from app.core.transaction import discard_changes
 from app.extensions import db
 from app.food import bp, services
 from app.food.exports import purchases_csv, purchases_xlsx, template_csv, template_xlsx
@@ -104,7 +106,6 @@ def create_purchase():
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             if request.form.get("again"):
                 return redirect(url_for("food.create_purchase", site=purchase.site_id))
@@ -126,7 +127,6 @@ def edit_purchase(purchase_id: int):
         except ServiceError as error:
             show_form_error(form, error)
         else:
-            db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             return redirect(url_for("food.purchases", site=purchase.site_id))
     status = 422 if request.method == "POST" else 200
@@ -140,9 +140,8 @@ def delete_purchase(purchase_id: int):
     try:
         services.delete_purchase(current_user, purchase)
     except ServiceError as error:
-        flash(error.message, "danger")
+        flash_service_error(error)
     else:
-        db.session.commit()
         flash(_("Achat « %(name)s » supprimé.", name=purchase.description), "success")
     target = request.form.get("next", "")
     # Only a path of this site: never follow an absolute or protocol-relative URL from a form.
@@ -214,10 +213,9 @@ def confirm_import():
     try:
         count = apply_import(current_user, result, source=filename)
     except ServiceError as error:
-        db.session.rollback()
+        discard_changes()
         flash(_("Rien n'a été importé. %(message)s", message=error.message), "danger")
         return redirect(url_for("food.import_purchases"))
-    db.session.commit()
     path.unlink(missing_ok=True)
     session.pop(IMPORT_SESSION_KEY, None)
     flash(_("%(count)s achats importés depuis %(file)s.", count=count, file=filename), "success")

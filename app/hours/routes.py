@@ -14,7 +14,9 @@ from app.core.enums import Modality, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.formatting import month_fr
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
+from app.core.transaction import discard_changes
 from app.extensions import db
 from app.hours import bp, queries
 from app.hours.access import loggable_clause_ids, require_hours_access
@@ -142,14 +144,12 @@ def grid(clause_id: int):
                 current_user, clause, month, rows, merge=request.form.get("merge") == "1"
             )
         except HoursRejected as error:
-            db.session.rollback()
+            discard_changes()
             context = grid_context(clause, month, submitted=rows, errors=error.errors)
             return render_template("hours/grid.html", **context, rejected=error), 422
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "warning")
+            flash_service_error(error, "warning")
             return render_template("hours/grid.html", **grid_context(clause, month, submitted=rows)), 422
-        db.session.commit()
         flash(
             _("%(n)s saisie(s) enregistrée(s) pour %(month)s.", n=len(entries), month=month_fr(month)),
             "success",
@@ -244,12 +244,11 @@ def edit_entry(entry_id: int):
             )
             update_hour_entry(current_user, entry, changes)
         except ServiceError as error:
-            db.session.rollback()
+            discard_changes()
             entry = _entry_or_403(entry_id)
             for message in getattr(error, "errors", None) or [error]:
                 form.hours.errors.append(getattr(message, "message", str(message)))
         else:
-            db.session.commit()
             flash(_("Saisie modifiée."), "success")
             return redirect(url_for("hours.grid", clause_id=entry.clause_id, mois=f"{entry.month:%Y-%m}"))
     return render_template("hours/entry_form.html", form=form, entry=entry)
@@ -261,7 +260,6 @@ def delete_entry(entry_id: int):
     entry = _entry_or_403(entry_id)
     clause_id, month = entry.clause_id, entry.month
     delete_hour_entry(current_user, entry)
-    db.session.commit()
     flash(_("Saisie supprimée."), "success")
     return redirect(url_for("hours.grid", clause_id=clause_id, mois=f"{month:%Y-%m}"))
 

@@ -9,7 +9,7 @@ from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import Role
 from app.core.errors import ServiceError
-from app.core.forms import attach_service_error
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
 from app.extensions import db
 from app.objectives import bp, services
@@ -61,7 +61,6 @@ def edit(buyer_id: int, year: int):
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.social_contract_count_share)
         else:
-            db.session.commit()
             flash(_("Objectifs %(year)s de %(buyer)s enregistrés.", year=year, buyer=buyer.name), "success")
             return redirect(url_for("objectives.index", annee=year))
     previous = services.find_objective(buyer.id, year - 1)
@@ -78,8 +77,7 @@ def copy(buyer_id: int, year: int):
     try:
         services.copy_previous_year(current_user, buyer, year)
     except ServiceError as error:
-        flash(str(error), "danger")
+        flash_service_error(error)
     else:
-        db.session.commit()
         flash(_("Objectifs %(previous)s recopiés pour %(year)s.", previous=year - 1, year=year), "success")
     return redirect(url_for("objectives.edit", buyer_id=buyer.id, year=year))

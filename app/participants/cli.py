@@ -1,9 +1,8 @@
 import click
-from flask.cli import AppGroup
 
-from app.extensions import db
+from app.core.transaction import CommandGroup, discard_changes
 
-participants_cli = AppGroup("participants", help="Bénéficiaires (purge des données personnelles).")
+participants_cli = CommandGroup("participants", help="Bénéficiaires (purge des données personnelles).")
 
 
 @participants_cli.command("purge")
@@ -21,6 +20,4 @@ def purge_command(dry_run: bool):
     for code in codes:
         click.echo(f"  {code}")
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        discard_changes()

@@ -11,7 +11,7 @@ from app.core.dates import today_paris
 from app.core.enums import Eligibility, Gender, QualificationLevel, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
-from app.core.forms import attach_service_error
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -112,10 +112,8 @@ def create():
         try:
             participant = services.create_participant(current_user, _data_from(form))
         except ServiceError as error:
-            db.session.rollback()
             attach_service_error(form, error, fallback=form.gender)
         else:
-            db.session.commit()
             flash(_("Bénéficiaire %(code)s créé.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=None)
@@ -165,10 +163,8 @@ def edit(participant_id: int):
         try:
             services.update_participant(current_user, participant, _data_from(form))
         except ServiceError as error:
-            db.session.rollback()
             attach_service_error(form, error, fallback=form.gender)
         else:
-            db.session.commit()
             flash(_("Bénéficiaire %(code)s enregistré.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=participant)
@@ -185,10 +181,8 @@ def record_outcome(participant_id: int):
                 current_user, participant, form.status.data, form.observed_on.data, form.notes.data
             )
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+            flash_service_error(error)
         else:
-            db.session.commit()
             flash(_("Sortie enregistrée pour %(code)s.", code=participant.code), "success")
     else:
         for errors in form.errors.values():
@@ -203,7 +197,6 @@ def delete_outcome(outcome_id: int):
     outcome = db.session.get(Outcome, outcome_id) or abort(404)
     participant_id = outcome.participant_id
     services.delete_outcome(current_user, outcome)
-    db.session.commit()
     flash(_("Sortie supprimée."), "success")
     return redirect(url_for("participants.detail", participant_id=participant_id))
 
@@ -226,7 +219,6 @@ def export_data(participant_id: int, fmt: str):
     if fmt not in ("json", "csv"):
         abort(404)
     data = services.export_participant_data(current_user, participant)
-    db.session.commit()
     name = f"donnees-{participant.code}"
     if fmt == "json":
         return download(json.dumps(data, ensure_ascii=False, indent=2), f"{name}.json", "application/json")
@@ -251,10 +243,8 @@ def erase(participant_id: int):
         try:
             services.erase_participant_identity(current_user, participant, form.reason.data or "")
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "warning")
+            flash_service_error(error, "warning")
         else:
-            db.session.commit()
             flash(
                 _(
                     "Identité de %(code)s effacée ; le code et les heures sont conservés.",
@@ -273,9 +263,8 @@ def settings():
         try:
             services.set_retention_years(current_user, form.years.data)
         except ServiceError as error:
-            form.years.errors.append(error.message)
+            attach_service_error(form, error, fallback=form.years)
         else:
-            db.session.commit()
             flash(_("Durée de conservation enregistrée."), "success")
             return redirect(url_for("participants.settings"))
     to_purge = db.session.scalars(services.identities_to_purge()).all()

@@ -2,13 +2,13 @@ import csv
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import delete
 
+from app.core.transaction import CommandGroup
 from app.extensions import db
 from app.referential.models import CpvCode
 
-ref_cli = AppGroup("ref", help="Données de référence (CPV, territoires).")
+ref_cli = CommandGroup("ref", help="Données de référence (CPV, territoires).")
 
 DEFAULT_CPV_CSV = Path(__file__).resolve().parent.parent / "data" / "cpv_2008_fr.csv"
 
@@ -35,5 +35,4 @@ def load_cpv(path: Path) -> int:
 def load_cpv_command(path):
     """Load the CPV 2008 list (the CSV shipped with Levier unless PATH is given)."""
     count = load_cpv(path or DEFAULT_CPV_CSV)
-    db.session.commit()
     click.echo(f"{count} codes CPV chargés.")

@@ -19,14 +19,12 @@ CPV_LOOKUP_LIMIT = 15
 
 
 def _save(form, save, success: str, endpoint: str):
-    """Run ``save`` (a service call), commit and redirect; on refusal, roll back and show the message."""
+    """Run ``save`` (a service call) and redirect; on refusal, show the message (nothing is saved)."""
     try:
         save()
     except ServiceError as error:
-        db.session.rollback()
         show_service_error(form, error)
         return None
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for(endpoint))
 

@@ -13,7 +13,9 @@ from app.core.dates import today_paris
 from app.core.enums import ReportStatus, ReportTrigger, Role
 from app.core.errors import ServiceError
 from app.core.formatting import hours
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
+from app.core.transaction import checkpoint
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 from app.reports import bp, services
@@ -171,7 +173,6 @@ def download(version_id: int):
         flash(_("Le fichier de ce rapport est introuvable ou altéré : régénérez-le."), "danger")
         return redirect(url_for("reports.versions"))
     services.record_download(current_user, version)
-    db.session.commit()
     return send_file(
         services.report_path(version),
         mimetype="application/pdf",
@@ -197,13 +198,11 @@ def generate():
     buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
     try:
         version = services.generate_report_version(
-            current_user, buyer, form.year.data, trigger=ReportTrigger.USER, checkpoint=db.session.commit
+            current_user, buyer, form.year.data, trigger=ReportTrigger.USER, checkpoint=checkpoint
         )
     except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+        flash_service_error(error)
         return redirect(back)
-    db.session.commit()
     if version.status == ReportStatus.DONE:
         flash(
             _("Rapport %(year)s de %(buyer)s généré : version %(v)s.", year=version.year, buyer=buyer.name,

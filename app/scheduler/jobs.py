@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.core.dates import PARIS
 from app.core.enums import ReportStatus, ReportTrigger
+from app.core.transaction import checkpoint, unit_of_work
 from app.extensions import db
 from app.objectives.models import Objective
 from app.referential.models import Buyer
@@ -44,7 +45,7 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
     """
     year = now.astimezone(PARIS).year - 1
     if fail_stale_versions():
-        db.session.commit()
+        checkpoint()
     buyers = db.session.scalars(
         select(Buyer)
         .join(Objective, Objective.buyer_id == Buyer.id)
@@ -61,9 +62,9 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
             year,
             trigger=ReportTrigger.SCHEDULER,
             now=now,
-            checkpoint=db.session.commit,
+            checkpoint=checkpoint,
         )
-        db.session.commit()
+        checkpoint()  # each report on its own: one failure does not cancel the others
         if version.status != ReportStatus.DONE:
             logger.error("Scheduled report %s of %s failed: %s", year, buyer.siret, version.error)
         produced.append(version)
@@ -76,7 +77,7 @@ def annual_reports_job() -> None:
     from app import create_app
 
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         generate_annual_reports(datetime.now(UTC))
 
 
@@ -86,9 +87,8 @@ def purge_identities_job() -> None:
     from app.participants.services import purge_identities
 
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         codes = purge_identities(SCHEDULER_ACTOR)
-        db.session.commit()
         logger.info("Participant identities purged: %s", len(codes))
 
 
