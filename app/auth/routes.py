@@ -1,6 +1,4 @@
-from urllib.parse import urlsplit
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,12 +7,7 @@ from app.auth.forms import LoginForm, PasswordChangeForm
 from app.core.auth import authenticated, public
 from app.core.errors import ServiceError
 from app.core.forms import attach_service_error
-
-
-def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
+from app.core.redirects import redirect_next
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -30,7 +23,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next("main.home")
     return render_template("auth/login.html", form=form)
 
 

@@ -13,6 +13,7 @@ from app.core.enums import FoodCharacteristic, FoodFamily, Role
 from app.core.errors import ServiceError
 from app.core.forms import flash_service_error
 from app.core.pagination import paginate
+from app.core.redirects import redirect_next
 from app.core.tabular import download
 from app.core.transaction import discard_changes
 from app.extensions import db
@@ -143,11 +144,7 @@ def delete_purchase(purchase_id: int):
         flash_service_error(error)
     else:
         flash(_("Achat « %(name)s » supprimé.", name=purchase.description), "success")
-    target = request.form.get("next", "")
-    # Only a path of this site: never follow an absolute or protocol-relative URL from a form.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("food.purchases")
-    return redirect(target)
+    return redirect_next("food.purchases")
 
 
 # --- Import ---------------------------------------------------------------------------------------------

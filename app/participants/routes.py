@@ -13,6 +13,7 @@ from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
+from app.core.redirects import redirect_next
 from app.core.tabular import download
 from app.extensions import db
 from app.hours import queries as hour_queries
@@ -188,7 +189,7 @@ def record_outcome(participant_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "danger")
-    return redirect(request.form.get("next") or url_for("participants.detail", participant_id=participant.id))
+    return redirect_next("participants.detail", participant_id=participant.id)
 
 
 @bp.route("/sorties/<int:outcome_id>/suppression", methods=["POST"])

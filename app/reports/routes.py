@@ -15,6 +15,7 @@ from app.core.errors import ServiceError
 from app.core.formatting import hours
 from app.core.forms import flash_service_error
 from app.core.pagination import paginate
+from app.core.redirects import safe_next
 from app.core.transaction import checkpoint
 from app.extensions import db
 from app.referential.models import Buyer, Territory
@@ -187,9 +188,7 @@ def generate():
     buyers = _buyers()
     form = GenerateReportForm()
     form.buyer_id.choices = [(b.id, b.name) for b in buyers]
-    back = request.form.get("next") or url_for("reports.versions")
-    if not back.startswith("/"):
-        back = url_for("reports.versions")
+    back = safe_next(request.form.get("next"), url_for("reports.versions"))
     if not form.validate():
         for errors in form.errors.values():
             for error in errors:
