@@ -62,12 +62,15 @@ def register_extensions(app: Flask) -> None:
         from sqlalchemy import event
         from sqlalchemy.engine import Engine
 
+        from app.core.search import register_sqlite_fold
+
         @event.listens_for(Engine, "connect")
         def _sqlite_foreign_keys(dbapi_connection, connection_record):
             if type(dbapi_connection).__module__.startswith("sqlite3"):
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
+                register_sqlite_fold(dbapi_connection)
 
 
 BLUEPRINTS = (

@@ -1,7 +1,7 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.admin import bp
 from app.auth import services
@@ -13,6 +13,7 @@ from app.core.enums import Role
 from app.core.errors import ServiceError
 from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
+from app.core.search import contains, search_filter
 from app.extensions import db
 
 
@@ -22,8 +23,7 @@ def users():
     query = select(User).order_by(User.email)
     search = request.args.get("q", "").strip()
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+        query = query.where(search_filter(search, User.email, User.full_name))
     role = request.args.get("role", "")
     if role in Role.codes():
         query = query.where(User.role == role)
@@ -50,7 +50,7 @@ def create_user():
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
         try:
@@ -68,7 +68,7 @@ def edit_user(user_id: int):
 @bp.route("/utilisateurs/<int:user_id>/activation", methods=["POST"])
 @role_required(Role.ADMIN)
 def toggle_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     try:
         services.set_user_active(current_user, user, request.form.get("active") == "1")
     except ServiceError as error:
@@ -90,7 +90,7 @@ def audit_log():
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
     if actor:
-        query = query.where(AuditEntry.actor.ilike(f"%{actor}%"))
+        query = query.where(contains(AuditEntry.actor, actor))
     if action:
         query = query.where(AuditEntry.action == action)
     types = db.session.scalars(

@@ -40,11 +40,11 @@ READERS = (Role.OFFICER, Role.READER, Role.FACILITATOR)
 
 
 def _contract_or_404(contract_id: int) -> Contract:
-    return db.session.get(Contract, contract_id) or abort(404)
+    return db.get_or_404(Contract, contract_id)
 
 
 def _clause_or_404(clause_id: int) -> Clause:
-    return db.session.get(Clause, clause_id) or abort(404)
+    return db.get_or_404(Clause, clause_id)
 
 
 @bp.route("/")

@@ -70,7 +70,7 @@ def export_page():
     form = _export_form()
     result = buyer = None
     if request.args and form.validate():
-        buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+        buyer = db.get_or_404(Buyer, form.buyer_id.data)
         result = export_decp(buyer, form.year.data)
     return render_template("decp/export.html", form=form, result=result, buyer=buyer)
 
@@ -81,7 +81,7 @@ def export_download():
     form = _export_form()
     if not form.validate():
         abort(400)
-    buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+    buyer = db.get_or_404(Buyer, form.buyer_id.data)
     result = export_decp(buyer, form.year.data)
     body = json.dumps(result.document, ensure_ascii=False, indent=2) + "\n"
     filename = f"decp_{buyer.siret}_{form.year.data}.json"

@@ -1,6 +1,6 @@
 """Catering sites, buyers' food summaries and suppliers."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,7 +82,7 @@ def create_site():
 @bp.route("/sites/<int:site_id>/modifier", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def edit_site(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     form = _site_form(site)
     if form.validate_on_submit():
         try:
@@ -98,7 +98,7 @@ def edit_site(site_id: int):
 @bp.route("/sites/<int:site_id>")
 @role_required(*READERS)
 def site(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, years = selected_year()
     context = figures_context(year=year, buyer_id=site.buyer_id, site_id=site.id)
     return render_template("food/site.html", site=site, years=years, **context)
@@ -107,7 +107,7 @@ def site(site_id: int):
 @bp.route("/sites/<int:site_id>/chiffres.csv")
 @role_required(*READERS)
 def site_figures_csv(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, _years = selected_year()
     content = figures_csv(food_figures(year=year, site_id=site.id), buyer_objective(site.buyer_id, year))
     return download(content, f"chiffres-alimentation-site-{site.id}-{year}.csv")
@@ -117,7 +117,7 @@ def site_figures_csv(site_id: int):
 @role_required(*READERS)
 def site_ma_cantine(site_id: int):
     """The site's purchases of a year in the ma-cantine import format, to declare them there."""
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, _years = selected_year()
     if not site.siret:
         flash(
@@ -134,7 +134,7 @@ def site_ma_cantine(site_id: int):
 @bp.route("/acheteurs/<int:buyer_id>")
 @role_required(*READERS)
 def buyer(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year, years = selected_year()
     context = figures_context(year=year, buyer_id=buyer.id)
     sites = db.session.scalars(sites_select(buyer_id=buyer.id)).all()
@@ -154,7 +154,7 @@ def buyer(buyer_id: int):
 @bp.route("/acheteurs/<int:buyer_id>/chiffres.csv")
 @role_required(*READERS)
 def buyer_figures_csv(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year, _years = selected_year()
     content = figures_csv(food_figures(year=year, buyer_id=buyer.id), buyer_objective(buyer.id, year))
     return download(content, f"chiffres-alimentation-acheteur-{buyer.id}-{year}.csv")
@@ -163,7 +163,7 @@ def buyer_figures_csv(buyer_id: int):
 @bp.route("/acheteurs/<int:buyer_id>/definition-local", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_local_definition(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     form = LocalDefinitionForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -219,7 +219,7 @@ def create_supplier():
 @bp.route("/fournisseurs/<int:supplier_id>/modifier", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def edit_supplier(supplier_id: int):
-    supplier = db.session.get(Supplier, supplier_id) or abort(404)
+    supplier = db.get_or_404(Supplier, supplier_id)
     form = SupplierForm(obj=supplier)
     if form.validate_on_submit():
         try:

@@ -137,7 +137,7 @@ def edit_purchase(purchase_id: int):
 @bp.route("/achats/<int:purchase_id>/supprimer", methods=["POST"])
 @role_required(*WRITERS)
 def delete_purchase(purchase_id: int):
-    purchase = db.session.get(Purchase, purchase_id) or abort(404)
+    purchase = db.get_or_404(Purchase, purchase_id)
     try:
         services.delete_purchase(current_user, purchase)
     except ServiceError as error:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -134,7 +134,7 @@ def _grid_month(clause: Clause) -> date | None:
 @bp.route("/clauses/<int:clause_id>/saisie", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
 def grid(clause_id: int):
-    clause = db.session.get(Clause, clause_id) or abort(404)
+    clause = db.get_or_404(Clause, clause_id)
     require_hours_access(current_user, clause)
     month = _grid_month(clause)
     if request.method == "POST":
@@ -211,7 +211,7 @@ def entries():
 
 
 def _entry_or_403(entry_id: int) -> HourEntry:
-    entry = db.session.get(HourEntry, entry_id) or abort(404)
+    entry = db.get_or_404(HourEntry, entry_id)
     require_hours_access(current_user, entry.clause)
     return entry
 

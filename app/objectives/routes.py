@@ -11,6 +11,7 @@ from app.core.enums import Role
 from app.core.errors import ServiceError
 from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
+from app.core.search import search_filter
 from app.extensions import db
 from app.objectives import bp, services
 from app.objectives.forms import ObjectiveForm
@@ -32,7 +33,7 @@ def index():
     search = request.args.get("q", "").strip()
     statement = select(Buyer).order_by(Buyer.name)
     if search:
-        statement = statement.where(Buyer.name.ilike(f"%{search}%") | Buyer.siret.contains(search))
+        statement = statement.where(search_filter(search, Buyer.name, Buyer.siret))
     page = paginate(statement)
     objectives = {
         o.buyer_id: o
@@ -50,7 +51,7 @@ def index():
 @bp.route("/<int:buyer_id>/<int:year>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(buyer_id: int, year: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year = _year(year)
     objective = services.find_objective(buyer.id, year)
     form = ObjectiveForm(obj=objective)
@@ -72,7 +73,7 @@ def edit(buyer_id: int, year: int):
 @bp.route("/<int:buyer_id>/<int:year>/copier", methods=["POST"])
 @role_required(Role.ADMIN)
 def copy(buyer_id: int, year: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year = _year(year)
     try:
         services.copy_previous_year(current_user, buyer, year)

@@ -32,7 +32,7 @@ def _facilitator_scope():
 
 
 def _participant(participant_id: int) -> Participant:
-    return db.session.get(Participant, participant_id) or abort(404)
+    return db.get_or_404(Participant, participant_id)
 
 
 def _data_from(form: ParticipantForm) -> services.ParticipantData:
@@ -195,7 +195,7 @@ def record_outcome(participant_id: int):
 @bp.route("/sorties/<int:outcome_id>/suppression", methods=["POST"])
 @role_required(Role.FACILITATOR)
 def delete_outcome(outcome_id: int):
-    outcome = db.session.get(Outcome, outcome_id) or abort(404)
+    outcome = db.get_or_404(Outcome, outcome_id)
     participant_id = outcome.participant_id
     services.delete_outcome(current_user, outcome)
     flash(_("Sortie supprimée."), "success")

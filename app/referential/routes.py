@@ -1,15 +1,16 @@
 """Reference data pages: buyers and territories (administrators), companies, CPV search and lookup."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.core.auth import authenticated, role_required
 from app.core.enums import Role, StructureKind
 from app.core.errors import ServiceError
 from app.core.forms import show_service_error
 from app.core.pagination import paginate
+from app.core.search import contains, starts_with
 from app.extensions import db
 from app.referential import bp, services
 from app.referential.forms import BuyerForm, CompanyForm, TerritoryForm
@@ -38,9 +39,8 @@ def buyers():
     search = request.args.get("q", "").strip()
     query = select(Buyer).order_by(Buyer.name)
     if search:
-        pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Buyer.name).like(pattern), Buyer.siret.like(f"{search.replace(' ', '')}%"))
+            or_(contains(Buyer.name, search), starts_with(Buyer.siret, search.replace(" ", "")))
         )
     return render_template("referential/buyers.html", page=paginate(query), search=search)
 
@@ -78,7 +78,7 @@ def create_buyer():
 @bp.route("/acheteurs/<int:buyer_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_buyer(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     form = BuyerForm(obj=buyer)
     if form.validate_on_submit():
         response = _save(
@@ -130,7 +130,7 @@ def create_territory():
 @bp.route("/territoires/<int:territory_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_territory(territory_id: int):
-    territory = db.session.get(Territory, territory_id) or abort(404)
+    territory = db.get_or_404(Territory, territory_id)
     form = TerritoryForm(obj=territory)
     if form.validate_on_submit():
         response = _save(
@@ -165,11 +165,8 @@ def companies():
     kind = request.args.get("kind", "")
     query = select(Company).order_by(Company.name)
     if search:
-        pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(
-                func.lower(Company.name).like(pattern), Company.identifier.like(f"{search.replace(' ', '')}%")
-            )
+            or_(contains(Company.name, search), starts_with(Company.identifier, search.replace(" ", "")))
         )
     if kind in StructureKind.codes():
         query = query.where(Company.kind == kind)
@@ -210,7 +207,7 @@ def create_company():
 @bp.route("/entreprises/<int:company_id>", methods=["GET", "POST"])
 @role_required(Role.OFFICER, Role.FACILITATOR)
 def edit_company(company_id: int):
-    company = db.session.get(Company, company_id) or abort(404)
+    company = db.get_or_404(Company, company_id)
     form = CompanyForm(obj=company)
     if form.validate_on_submit():
         response = _save(
@@ -234,9 +231,9 @@ def cpv_select(search: str):
     query = select(CpvCode).order_by(CpvCode.code)
     digits = search.replace("-", "").replace(" ", "")
     if digits.isdigit():
-        return query.where(CpvCode.code.like(f"{digits[:8]}%"))
+        return query.where(starts_with(CpvCode.code, digits[:8]))
     if search:
-        query = query.where(func.lower(CpvCode.label).like(f"%{search.lower()}%"))
+        query = query.where(contains(CpvCode.label, search))
     return query
 
 

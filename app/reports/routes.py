@@ -166,7 +166,7 @@ def versions():
 @bp.route("/versions/<int:version_id>/telecharger")
 @role_required(*VIEWERS)
 def download(version_id: int):
-    version = db.session.get(ReportVersion, version_id) or abort(404)
+    version = db.get_or_404(ReportVersion, version_id)
     if version.status != ReportStatus.DONE:
         abort(404)
     if not services.verify_checksum(version):
@@ -194,7 +194,7 @@ def generate():
             for error in errors:
                 flash(str(error), "danger")
         return redirect(back)
-    buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+    buyer = db.get_or_404(Buyer, form.buyer_id.data)
     try:
         version = services.generate_report_version(
             current_user, buyer, form.year.data, trigger=ReportTrigger.USER, checkpoint=checkpoint
