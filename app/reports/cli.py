@@ -8,8 +8,8 @@ import click
 from app.core.enums import ReportStatus, ReportTrigger
 from app.core.transaction import CommandGroup, checkpoint
 from app.referential.services import find_buyer
-from app.reports.export import flatten, indicators_as_dict
-from app.reports.indicators import compute_indicators
+from app.reports.exports import flatten, indicators_as_dict
+from app.reports.queries.indicators import compute_indicators
 
 report_cli = CommandGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")
 

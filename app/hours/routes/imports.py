@@ -17,7 +17,7 @@ from app.core.tabular import download
 from app.core.transaction import discard_changes
 from app.hours import bp
 from app.hours.forms import ImportForm
-from app.hours.importer import (
+from app.hours.services.imports import (
     COLUMNS,
     ImportFileError,
     apply_import,
