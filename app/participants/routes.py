@@ -14,7 +14,6 @@ from app.core.figures import fte
 from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
 from app.core.redirects import redirect_next
-from app.core.row_pagination import paginate_rows
 from app.core.tabular import download
 from app.extensions import db
 from app.hours import queries as hour_queries
@@ -207,7 +206,7 @@ def delete_outcome(outcome_id: int):
 def outcomes_due():
     return render_template(
         "participants/outcomes_due.html",
-        page=paginate_rows(queries.outcomes_due_select(scope=_facilitator_scope())),
+        page=paginate(queries.outcomes_due_select(scope=_facilitator_scope()), rows=True),
         outcome_form=OutcomeForm(data={"observed_on": today_paris()}),
     )
 

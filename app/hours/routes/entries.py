@@ -16,7 +16,6 @@ from app.core.figures import fte
 from app.core.formatting import month_fr
 from app.core.forms import flash_service_error
 from app.core.pagination import paginate
-from app.core.row_pagination import paginate_rows
 from app.core.transaction import discard_changes
 from app.extensions import db
 from app.hours import bp, queries
@@ -94,7 +93,7 @@ def _followup_page(behind_only: bool):
     buyers = db.session.scalars(select(Buyer).where(Buyer.is_active).order_by(Buyer.name)).all()
     return render_template(
         "hours/followup.html",
-        page=paginate_rows(statement, convert=lambda row: queries.ClauseFollowUp(**row._mapping)),
+        page=paginate(statement, rows=True, convert=lambda row: queries.ClauseFollowUp(**row._mapping)),
         totals=queries.followup_totals(scope),
         search=search,
         buyer_id=buyer_id,
@@ -301,7 +300,7 @@ def participant_totals():
     this_year = today_paris().year
     return render_template(
         "hours/participant_totals.html",
-        page=paginate_rows(statement),
+        page=paginate(statement, rows=True),
         year=year,
         years=list(range(this_year, this_year - 8, -1)),
         search=search,
