@@ -24,7 +24,7 @@ from app.core.db import Hours
 from app.core.figures import share
 from app.core.search import contains, search_filter
 from app.core.sql_dates import add_months as sql_add_months
-from app.core.sql_dates import days_between
+from app.core.sql_dates import days_between, in_year
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.participants.models import Participant
@@ -37,7 +37,7 @@ def realized_hours_select(year: int | None = None) -> Select:
         HourEntry.clause_id
     )
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     return statement
 
 
@@ -214,7 +214,7 @@ def participant_totals_select(
         .order_by(func.sum(HourEntry.hours).desc(), Participant.code)
     )
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     if scope is not None:
         statement = statement.where(HourEntry.clause_id.in_(scope))
     if search:
@@ -312,7 +312,7 @@ def entries_select(
     if month is not None:
         statement = statement.where(HourEntry.month == month)
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     return statement
 
 

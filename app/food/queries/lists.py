@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core.enums import FoodCharacteristic, FoodFamily
 from app.core.search import contains, search_filter
+from app.core.sql_dates import in_year
 from app.extensions import db
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.objectives.models import Objective
@@ -69,7 +70,7 @@ def _conditions(filters: PurchaseFilters) -> list:
             Purchase.site_id.in_(select(CateringSite.id).where(CateringSite.buyer_id == filters.buyer_id))
         )
     if filters.year:
-        conditions.append(func.extract("year", Purchase.purchased_on) == filters.year)
+        conditions.append(in_year(Purchase.purchased_on, filters.year))
     if filters.family:
         conditions.append(Purchase.family == filters.family)
     if filters.characteristic:
