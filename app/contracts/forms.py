@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -18,12 +17,12 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from app.auth.models import User
 from app.contracts.queries import cpv_full_code
 from app.contracts.services import ClauseData, ContractData, HolderData
 from app.core.dates import add_months
+from app.core.db import Hours, Percent
 from app.core.enums import (
     CONCESSION_PROCEDURES,
     MARCHE_PROCEDURES,
@@ -35,7 +34,7 @@ from app.core.enums import (
     ReservedArticle,
     Role,
 )
-from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PositiveMoney, Siret
+from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PlausibleDateField, PositiveMoney, Siret
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 
@@ -49,14 +48,6 @@ PLACE_TYPES = [
     ("Code pays", _l("Code pays")),
 ]
 HOLDER_ROWS_MIN = 2
-
-
-def decimal_field(label, validators=(), **kwargs) -> FrenchDecimalField:
-    """A French decimal typed in a text box: a number input refuses « 1 234,56 » and hides « 500,00 »."""
-    render_kw = {"inputmode": "decimal", **kwargs.pop("render_kw", {})}
-    return FrenchDecimalField(
-        label, validators=list(validators), widget=TextInput(), render_kw=render_kw, **kwargs
-    )
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -118,17 +109,17 @@ class ContractForm(BaseForm):
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )
-    amount_excl_tax = decimal_field(
+    amount_excl_tax = FrenchDecimalField(
         _l("Montant (€ HT)"),
         validators=[Optional(), PositiveMoney()],
         description=_l("Montant forfaitaire ou estimé maximum."),
     )
-    notified_on = DateField(_l("Date de notification"), validators=[Optional()])
+    notified_on = PlausibleDateField(_l("Date de notification"), validators=[Optional()])
     duration_months = IntegerField(
         _l("Durée (mois)"),
         validators=[Optional(), NumberRange(min=1, message=_l("La durée doit être d'au moins un mois."))],
     )
-    ends_on = DateField(
+    ends_on = PlausibleDateField(
         _l("ou date de fin d'exécution"),
         validators=[Optional()],
         description=_l("Si vous l'indiquez, la durée en mois est calculée à partir de la notification."),
@@ -260,25 +251,32 @@ class ClauseForm(BaseForm):
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
     )
-    planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
-    labour_share = decimal_field(
+    planned_hours = FrenchDecimalField(
+        _l("Heures prévues (saisie directe)"), column=Hours, validators=[Optional()]
+    )
+    labour_share = FrenchDecimalField(
         _l("Part de main-d'œuvre (%)"),
+        column=Percent,
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
-    insertion_rate = decimal_field(
+    insertion_rate = FrenchDecimalField(
         _l("Taux d'insertion (%)"),
+        column=Percent,
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
-    hourly_cost = decimal_field(
+    hourly_cost = FrenchDecimalField(
         _l("Coût horaire chargé (€ HT)"),
         validators=[Optional(), PositiveMoney()],
         description=_l("Souvent 25 à 30 €."),
     )
-    euros_per_hour = decimal_field(_l("Forfait : 1 heure pour N € HT"), [Optional(), PositiveMoney()])
-    award_weight_percent = decimal_field(
+    euros_per_hour = FrenchDecimalField(
+        _l("Forfait : 1 heure pour N € HT"), validators=[Optional(), PositiveMoney()]
+    )
+    award_weight_percent = FrenchDecimalField(
         _l("Pondération du critère social (%)"),
+        column=Percent,
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
     )
     reserved_article = SelectField(

@@ -1,43 +1,13 @@
 """Forms of the food pages: sites, suppliers, purchases, the import upload and the buyer's "local" setting."""
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
-from app.core.forms import BaseForm, FrenchDecimalField, PositiveMoney, Siret
-
-
-class FrenchDateField(StringField):
-    """A date typed dd/mm/yyyy (ISO yyyy-mm-dd accepted too, as browsers' date pickers send it)."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_l("Date invalide : format jj/mm/aaaa attendu (par exemple 12/05/2025)."))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
-
-
-class FrenchAmountField(FrenchDecimalField):
-    """A text input: a browser's number input refuses "1 234,56" and blanks it after an error."""
-
-    widget = TextInput()
+from app.core.forms import BaseForm, FrenchDateField, FrenchDecimalField, PositiveMoney, Siret
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -100,7 +70,7 @@ class PurchaseForm(BaseForm):
         _l("Description du produit"),
         validators=[InputRequired(_l("La description du produit est obligatoire.")), Length(max=1000)],
     )
-    amount_excl_tax = FrenchAmountField(
+    amount_excl_tax = FrenchDecimalField(
         _l("Montant HT (€)"),
         validators=[InputRequired(_l("Le montant HT est obligatoire.")), PositiveMoney()],
         description=_l("Par exemple 1 234,56"),

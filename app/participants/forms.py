@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -14,7 +13,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, PlausibleDateField
 from app.referential.queries import commune_choices
 
 
@@ -61,7 +60,7 @@ class ParticipantForm(BaseForm):
 
 class OutcomeForm(BaseForm):
     status = SelectField(_l("Situation"), choices=OutcomeStatus.choices())
-    observed_on = DateField(
+    observed_on = PlausibleDateField(
         _l("Observée le"), validators=[InputRequired(_l("Indiquez la date d'observation."))]
     )
     notes = TextAreaField(_l("Précisions"), validators=[Length(max=2000)], render_kw={"rows": 2})
