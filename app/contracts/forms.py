@@ -16,6 +16,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.auth.models import User
@@ -34,7 +35,15 @@ from app.core.enums import (
     ReservedArticle,
     Role,
 )
-from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PlausibleDateField, PositiveMoney, Siret
+from app.core.forms import (
+    BaseForm,
+    Cpv,
+    FrenchDecimalField,
+    PlausibleDateField,
+    PositiveMoney,
+    Siret,
+    options,
+)
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 
@@ -92,15 +101,18 @@ class ContractForm(BaseForm):
         validators=[DataRequired(_l("L'objet est obligatoire.")), Length(max=1000)],
         render_kw={"rows": 2},
     )
-    kind = SelectField(_l("Type de contrat"), choices=ContractKind.choices())
-    nature = SelectField(_l("Nature"), choices=Nature.choices())
+    kind = SelectField(_l("Type de contrat"), choices=options(ContractKind.choices()))
+    nature = SelectField(_l("Nature"), choices=options(Nature.choices()))
     procedure = SelectField(
         _l("Procédure"),
-        choices={
-            "": [("", _l("— Non renseignée —"))],
-            _l("Marchés publics"): [(p.value, p.label) for p in MARCHE_PROCEDURES],
-            _l("Contrats de concession"): [(p.value, p.label) for p in CONCESSION_PROCEDURES],
-        },
+        choices=[
+            SelectChoice("", _l("— Non renseignée —")),
+            *(SelectChoice(p.value, p.label, optgroup=_l("Marchés publics")) for p in MARCHE_PROCEDURES),
+            *(
+                SelectChoice(p.value, p.label, optgroup=_l("Contrats de concession"))
+                for p in CONCESSION_PROCEDURES
+            ),
+        ],
         validators=[Optional()],
     )
     cpv_code = StringField(
@@ -125,14 +137,14 @@ class ContractForm(BaseForm):
         description=_l("Si vous l'indiquez, la durée en mois est calculée à partir de la notification."),
     )
     place_type = SelectField(
-        _l("Lieu d'exécution : type de code"), choices=PLACE_TYPES, validators=[Optional()]
+        _l("Lieu d'exécution : type de code"), choices=options(PLACE_TYPES), validators=[Optional()]
     )
     place_code = StringField(_l("Lieu d'exécution : code"), validators=[Optional(), Length(max=20)])
     territory_id = SelectField(
         _l("Territoire"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
     environmental_considerations = MultiCheckboxField(
-        _l("Considérations environnementales"), choices=EnvironmentalConsideration.choices()
+        _l("Considérations environnementales"), choices=options(EnvironmentalConsideration.choices())
     )
     holders = FieldList(FormField(HolderForm), min_entries=HOLDER_ROWS_MIN, max_entries=30)
 
@@ -145,11 +157,11 @@ class ContractForm(BaseForm):
             else (Buyer.is_active | (Buyer.id == current_buyer_id))
         )
         buyers = db.session.scalars(select(Buyer).where(active).order_by(Buyer.name)).all()
-        self.buyer_id.choices = [(b.id, f"{b.name} ({b.siret})") for b in buyers]
+        self.buyer_id.choices = options((b.id, f"{b.name} ({b.siret})") for b in buyers)
         territories = db.session.scalars(
             select(Territory).where(Territory.is_active).order_by(Territory.name)
         ).all()
-        self.territory_id.choices = [("", _l("— Aucun —"))] + [(t.id, t.name) for t in territories]
+        self.territory_id.choices = options(((t.id, t.name) for t in territories), blank=_l("— Aucun —"))
 
     def add_holder_row(self) -> None:
         """One more holder row (the « Ajouter une ligne » button works without JavaScript)."""
@@ -243,10 +255,10 @@ def facilitator_choices() -> list[tuple[int, str]]:
 
 
 class ClauseForm(BaseForm):
-    kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
+    kind = SelectField(_l("Type de clause"), choices=options(ClauseKind.choices()))
     hours_method = SelectField(
         _l("Heures d'insertion prévues"),
-        choices=HoursMethod.choices(),
+        choices=options(HoursMethod.choices()),
         default=HoursMethod.MANUAL,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
@@ -281,7 +293,7 @@ class ClauseForm(BaseForm):
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),
-        choices=[("", _l("— Non précisé —")), *ReservedArticle.choices()],
+        choices=options(ReservedArticle.choices(), blank=_l("— Non précisé —")),
         validators=[Optional()],
     )
     facilitator_ids = SelectMultipleField(
@@ -291,7 +303,7 @@ class ClauseForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.facilitator_ids.choices = facilitator_choices()
+        self.facilitator_ids.choices = options(facilitator_choices())
         self.facilitator_ids.render_kw = {"size": min(6, max(3, len(self.facilitator_ids.choices)))}
 
     def fill_from(self, clause) -> None:

@@ -5,7 +5,6 @@ import json
 from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.core.auth import role_required
 from app.core.enums import Role
@@ -58,10 +57,7 @@ def import_page():
 
 
 def _export_form() -> DecpExportForm:
-    form = DecpExportForm(request.args)
-    buyers = db.session.execute(select(Buyer.id, Buyer.name, Buyer.siret).order_by(Buyer.name)).all()
-    form.buyer_id.choices = [(0, "—")] + [(b.id, f"{b.name} ({b.siret})") for b in buyers]
-    return form
+    return DecpExportForm(request.args)
 
 
 @bp.route("/export")

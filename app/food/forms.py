@@ -7,7 +7,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
-from app.core.forms import BaseForm, FrenchDateField, FrenchDecimalField, PositiveMoney, Siret
+from app.core.forms import BaseForm, FrenchDateField, FrenchDecimalField, PositiveMoney, Siret, options
+from app.food.queries.lists import active_buyers, all_sites, all_suppliers
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -26,7 +27,7 @@ class SiteForm(BaseForm):
     buyer_id = SelectField(
         _l("Acheteur"), coerce=_optional_int, validators=[InputRequired(_l("Choisissez l'acheteur."))]
     )
-    kind = SelectField(_l("Type de site"), choices=CateringKind.choices())
+    kind = SelectField(_l("Type de site"), choices=options(CateringKind.choices()))
     siret = StringField(
         _l("SIRET de l'établissement"),
         validators=[Optional(), Siret()],
@@ -42,6 +43,10 @@ class SiteForm(BaseForm):
     )
     is_active = BooleanField(_l("Site actif"), default=True)
     submit = SubmitField(_l("Enregistrer"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.buyer_id.choices = options(((b.id, b.name) for b in active_buyers()), blank=_l("— Choisir —"))
 
 
 class SupplierForm(BaseForm):
@@ -65,7 +70,7 @@ class PurchaseForm(BaseForm):
         validators=[InputRequired(_l("Choisissez le site."))],
     )
     supplier_id = SelectField(_l("Fournisseur"), coerce=_optional_int, validate_choice=False)
-    family = SelectField(_l("Famille de produits"), choices=FoodFamily.choices())
+    family = SelectField(_l("Famille de produits"), choices=options(FoodFamily.choices()))
     description = StringField(
         _l("Description du produit"),
         validators=[InputRequired(_l("La description du produit est obligatoire.")), Length(max=1000)],
@@ -75,12 +80,23 @@ class PurchaseForm(BaseForm):
         validators=[InputRequired(_l("Le montant HT est obligatoire.")), PositiveMoney()],
         description=_l("Par exemple 1 234,56"),
     )
-    codes = MultiCheckboxField(_l("Caractéristiques"), choices=FoodCharacteristic.choices())
-    origin = SelectField(_l("Origine"), choices=[("", _l("Non renseignée")), *FoodOrigin.choices()])
+    codes = MultiCheckboxField(_l("Caractéristiques"), choices=options(FoodCharacteristic.choices()))
+    origin = SelectField(_l("Origine"), choices=options(FoodOrigin.choices(), blank=_l("Non renseignée")))
     submit = SubmitField(_l("Enregistrer l'achat"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        purchase = kwargs.get("obj")
+        sites = [s for s in all_sites() if s.is_active or (purchase and s.id == purchase.site_id)]
+        self.site_id.choices = options(
+            ((s.id, f"{s.name} ({s.buyer.name})") for s in sites), blank=_l("— Choisir —")
+        )
+        self.supplier_id.choices = options(
+            ((s.id, s.name) for s in all_suppliers()), blank=_l("— Aucun / inconnu —")
+        )
+
     def validate_supplier_id(self, field):
-        known = {value for value, _label in field.choices}
+        known = {field.coerce(choice.value) for choice in field.choices}
         if field.data not in known:
             raise ValidationError(_l("Fournisseur inconnu."))
 
@@ -98,7 +114,7 @@ class ImportForm(BaseForm):
 
 class LocalDefinitionForm(BaseForm):
     local_definition = SelectField(
-        _l("Un produit est local s'il vient de…"), choices=LocalDefinition.choices()
+        _l("Un produit est local s'il vient de…"), choices=options(LocalDefinition.choices())
     )
     local_radius_km = IntegerField(
         _l("Rayon (km)"),

@@ -5,7 +5,7 @@ from wtforms.validators import InputRequired
 
 from app.core.db import Hours
 from app.core.enums import ContractType, Modality
-from app.core.forms import BaseForm, FrenchDecimalField, MonthField
+from app.core.forms import BaseForm, FrenchDecimalField, MonthField, options
 
 
 class ImportForm(BaseForm):
@@ -22,10 +22,10 @@ class ImportForm(BaseForm):
 class EntryForm(BaseForm):
     participant_code = StringField(_l("Bénéficiaire (code)"), validators=[InputRequired()])
     employer_siret = StringField(_l("Employeur (SIRET)"), validators=[InputRequired()])
-    modality = SelectField(_l("Modalité"), choices=Modality.choices())
+    modality = SelectField(_l("Modalité"), choices=options(Modality.choices()))
     month = MonthField(_l("Mois (AAAA-MM)"), validators=[InputRequired()])
     hours = FrenchDecimalField(
         _l("Heures"), column=Hours, validators=[InputRequired(_l("Indiquez le nombre d'heures."))]
     )
-    contract_type = SelectField(_l("Type de contrat"), choices=[("", "—")] + ContractType.choices())
+    contract_type = SelectField(_l("Type de contrat"), choices=options(ContractType.choices(), blank="—"))
     submit = SubmitField(_l("Enregistrer"))

@@ -13,7 +13,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
-from app.core.forms import BaseForm, PlausibleDateField
+from app.core.forms import BaseForm, PlausibleDateField, options
 from app.referential.queries import commune_choices
 
 
@@ -23,11 +23,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ParticipantForm(BaseForm):
-    gender = SelectField(_l("Genre"), choices=Gender.choices())
+    gender = SelectField(_l("Genre"), choices=options(Gender.choices()))
     birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()])
     qualification_level = SelectField(
         _l("Niveau de qualification"),
-        choices=[("", "—")] + QualificationLevel.choices(),
+        choices=options(QualificationLevel.choices(), blank="—"),
         validate_choice=False,
     )
     is_qpv_resident = BooleanField(
@@ -36,7 +36,7 @@ class ParticipantForm(BaseForm):
     commune_code = SelectField(_l("Commune de résidence"), choices=[], validate_choice=False)
     criteria = MultiCheckboxField(
         _l("Critères d'éligibilité"),
-        choices=Eligibility.choices(),
+        choices=options(Eligibility.choices()),
         validators=[InputRequired(_l("Cochez au moins un critère d'éligibilité."))],
     )
     other_eligibility_reason = StringField(
@@ -55,11 +55,11 @@ class ParticipantForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_code.choices = commune_choices()
+        self.commune_code.choices = options(commune_choices())
 
 
 class OutcomeForm(BaseForm):
-    status = SelectField(_l("Situation"), choices=OutcomeStatus.choices())
+    status = SelectField(_l("Situation"), choices=options(OutcomeStatus.choices()))
     observed_on = PlausibleDateField(
         _l("Observée le"), validators=[InputRequired(_l("Indiquez la date d'observation."))]
     )

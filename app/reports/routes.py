@@ -105,10 +105,8 @@ def _versions_select(buyer: Buyer | None, year: int | None):
     return statement
 
 
-def _generate_form(buyers, buyer=None, year=None) -> GenerateReportForm:
-    form = GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
-    form.buyer_id.choices = [(b.id, b.name) for b in buyers]
-    return form
+def _generate_form(buyer=None, year=None) -> GenerateReportForm:
+    return GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
 
 
 @bp.route("/")
@@ -130,7 +128,7 @@ def dashboard():
         link=list_link,
         territory_ids={t.name: t.id for t in db.session.scalars(select(Territory))},
         objective_value=format_value,
-        generate_form=_generate_form(buyers, buyer, year) if current_user.has_role(Role.ADMIN) else None,
+        generate_form=_generate_form(buyer, year) if current_user.has_role(Role.ADMIN) else None,
     )
 
 
@@ -157,7 +155,7 @@ def versions():
         buyers=buyers,
         buyer=buyer,
         year=year,
-        generate_form=_generate_form(buyers, buyer, year or today_paris().year - 1)
+        generate_form=_generate_form(buyer, year or today_paris().year - 1)
         if current_user.has_role(Role.ADMIN)
         else None,
     )
@@ -185,9 +183,7 @@ def download(version_id: int):
 @bp.route("/generer", methods=["POST"])
 @role_required(Role.ADMIN)
 def generate():
-    buyers = _buyers()
     form = GenerateReportForm()
-    form.buyer_id.choices = [(b.id, b.name) for b in buyers]
     back = safe_next(request.form.get("next"), url_for("reports.versions"))
     if not form.validate():
         for errors in form.errors.values():

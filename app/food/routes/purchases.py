@@ -73,9 +73,6 @@ def export_purchases(extension: str):
 
 def _purchase_form(purchase: Purchase | None) -> PurchaseForm:
     form = PurchaseForm(obj=purchase)
-    sites = [s for s in all_sites() if s.is_active or (purchase and s.id == purchase.site_id)]
-    form.site_id.choices = [(None, _("— Choisir —"))] + [(s.id, f"{s.name} ({s.buyer.name})") for s in sites]
-    form.supplier_id.choices = [(None, _("— Aucun / inconnu —"))] + [(s.id, s.name) for s in all_suppliers()]
     if purchase is not None and request.method == "GET":
         form.codes.data = purchase.codes
         form.origin.data = purchase.origin or ""

@@ -17,7 +17,6 @@ from app.food.forms import LocalDefinitionForm, SiteForm, SupplierForm
 from app.food.models import CateringSite, Supplier
 from app.food.queries import figures_by_site, food_figures
 from app.food.queries.lists import (
-    active_buyers,
     buyer_objective,
     buyers_with_sites,
     sites_select,
@@ -53,9 +52,7 @@ def sites():
 
 
 def _site_form(site: CateringSite | None) -> SiteForm:
-    form = SiteForm(obj=site)
-    form.buyer_id.choices = [(None, _("— Choisir —"))] + [(b.id, b.name) for b in active_buyers()]
-    return form
+    return SiteForm(obj=site)
 
 
 def _site_data(form: SiteForm) -> services.SiteData:
