@@ -39,6 +39,7 @@ from app.core.forms import (
     BaseForm,
     Cpv,
     FrenchDecimalField,
+    MultiCheckboxField,
     PlausibleDateField,
     PositiveMoney,
     Siret,
@@ -57,11 +58,6 @@ PLACE_TYPES = [
     ("Code pays", _l("Code pays")),
 ]
 HOLDER_ROWS_MIN = 2
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class HolderForm(Form):
@@ -210,21 +206,10 @@ class ContractForm(BaseForm):
         duration = self.duration_months.data
         if self.ends_on.data and self.notified_on.data:
             duration = duration_between(self.notified_on.data, self.ends_on.data)
-        return ContractData(
-            buyer_id=self.buyer_id.data,
-            reference=self.reference.data.strip(),
-            object=self.object.data.strip(),
-            kind=self.kind.data,
-            nature=self.nature.data,
-            procedure=self.procedure.data or None,
-            cpv_code=self.cpv_code.data or None,
-            amount_excl_tax=self.amount_excl_tax.data,
-            notified_on=self.notified_on.data,
+        return super().to_data(
+            ContractData,
             duration_months=duration,
-            place_code=(self.place_code.data or "").strip() or None,
-            place_type=self.place_type.data or None,
             territory_id=self.territory_id.data or None,
-            environmental_considerations=list(self.environmental_considerations.data or []),
             holders=[
                 HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
                 for entry in self.holders
@@ -311,17 +296,4 @@ class ClauseForm(BaseForm):
         self.facilitator_ids.data = [u.id for u in clause.facilitators]
 
     def to_data(self, needs_review: bool = False) -> ClauseData:
-        return ClauseData(
-            kind=self.kind.data,
-            hours_method=self.hours_method.data,
-            planned_hours=self.planned_hours.data,
-            labour_share=self.labour_share.data,
-            insertion_rate=self.insertion_rate.data,
-            hourly_cost=self.hourly_cost.data,
-            euros_per_hour=self.euros_per_hour.data,
-            award_weight_percent=self.award_weight_percent.data,
-            reserved_article=self.reserved_article.data or None,
-            notes=(self.notes.data or "").strip(),
-            facilitator_ids=list(self.facilitator_ids.data or []),
-            needs_review=needs_review,
-        )
+        return super().to_data(ClauseData, needs_review=needs_review)

@@ -1,19 +1,21 @@
 """Base form and the validators every feature shares (SIRET, CPV, money, month)."""
 
+import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import get_args, get_origin, get_type_hints
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import Numeric
 from stdnum.fr import siret as stdnum_siret
-from wtforms import DateField, DecimalField, StringField
+from wtforms import DateField, DecimalField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.dates import parse_month
 from app.core.db import Money
@@ -21,10 +23,50 @@ from app.core.transaction import discard_changes
 
 
 class BaseForm(FlaskForm):
-    """Every Levier form: CSRF-protected, French messages."""
+    """Every Levier form: CSRF-protected, French messages, and the one adapter to the services.
+
+    ``data_class`` names the dataclass a service takes; ``to_data()`` fills it from the fields of the
+    same names. Forms without one give a dict of their fields (keyword arguments of a service).
+    """
+
+    data_class: type | None = None
+    TECHNICAL_FIELDS = frozenset({"csrf_token", "submit"})
 
     class Meta:
         locales = ["fr_FR", "fr"]
+
+    def to_data(self, data_class: type | None = None, **values):
+        """The service's input: typed fields from the form, ``values`` for what the form does not hold.
+
+        Text is stripped; an empty optional value is None; a multiple choice is a list.
+        """
+        data_class = data_class or self.data_class
+        if data_class is None:
+            fields = {
+                name: field.data for name, field in self._fields.items() if name not in self.TECHNICAL_FIELDS
+            }
+            return {**fields, **values}
+        hints = get_type_hints(data_class)
+        for item in dataclasses.fields(data_class):
+            if item.name not in values and item.name in self._fields:
+                values[item.name] = _as_type(self._fields[item.name].data, hints.get(item.name))
+        return data_class(**values)
+
+
+def _as_type(value, hint):
+    """A field's value shaped for a dataclass annotation (``str``, ``str | None``, ``list[...]``)."""
+    arguments = get_args(hint)
+    optional = type(None) in arguments
+    base = next((a for a in arguments if a is not type(None)), hint) if optional else hint
+    if get_origin(base) is list or base is list:
+        return list(value or [])
+    if isinstance(value, str):
+        value = value.strip()
+    if optional and value == "":
+        return None
+    if base is str and value is None and not optional:
+        return ""
+    return value
 
 
 @lru_cache(maxsize=16384)  # pure, and called several times per record by DECP imports
@@ -233,6 +275,13 @@ class MonthField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return f"{self.data:%Y-%m}" if isinstance(self.data, date) else (self.data or "")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def options(pairs, blank: str | None = None) -> list[SelectChoice]:

@@ -2,18 +2,21 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
-from app.core.forms import BaseForm, FrenchDateField, FrenchDecimalField, PositiveMoney, Siret, options
+from app.core.forms import (
+    BaseForm,
+    FrenchDateField,
+    FrenchDecimalField,
+    MultiCheckboxField,
+    PositiveMoney,
+    Siret,
+    options,
+)
 from app.food.queries.lists import active_buyers, all_sites, all_suppliers
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from app.food.services import PurchaseData, SiteData, SupplierData
 
 
 def _optional_int(value):
@@ -21,6 +24,8 @@ def _optional_int(value):
 
 
 class SiteForm(BaseForm):
+    data_class = SiteData
+
     name = StringField(
         _l("Nom du site"), validators=[InputRequired(_l("Le nom du site est obligatoire.")), Length(max=255)]
     )
@@ -50,6 +55,8 @@ class SiteForm(BaseForm):
 
 
 class SupplierForm(BaseForm):
+    data_class = SupplierData
+
     name = StringField(
         _l("Nom du fournisseur"), validators=[InputRequired(_l("Le nom est obligatoire.")), Length(max=255)]
     )
@@ -61,6 +68,8 @@ class SupplierForm(BaseForm):
 
 
 class PurchaseForm(BaseForm):
+    data_class = PurchaseData
+
     purchased_on = FrenchDateField(
         _l("Date d'achat"), validators=[InputRequired(_l("La date d'achat est obligatoire (jj/mm/aaaa)."))]
     )

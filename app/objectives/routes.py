@@ -56,9 +56,8 @@ def edit(buyer_id: int, year: int):
     objective = services.find_objective(buyer.id, year)
     form = ObjectiveForm(obj=objective)
     if form.validate_on_submit():
-        values = {field: getattr(form, field).data for field in services.FIELDS}
         try:
-            services.save_objective(current_user, buyer, year, values)
+            services.save_objective(current_user, buyer, year, form.to_data())
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.social_contract_count_share)
         else:

@@ -4,25 +4,21 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
-from app.core.forms import BaseForm, PlausibleDateField, options
+from app.core.forms import BaseForm, MultiCheckboxField, PlausibleDateField, options
+from app.participants.services import ParticipantData
 from app.referential.queries import commune_choices
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ParticipantForm(BaseForm):
+    data_class = ParticipantData
+
     gender = SelectField(_l("Genre"), choices=options(Gender.choices()))
     birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()])
     qualification_level = SelectField(

@@ -34,23 +34,6 @@ def _participant(participant_id: int) -> Participant:
     return db.get_or_404(Participant, participant_id)
 
 
-def _data_from(form: ParticipantForm) -> services.ParticipantData:
-    return services.ParticipantData(
-        gender=form.gender.data,
-        birth_year=form.birth_year.data,
-        qualification_level=form.qualification_level.data or None,
-        is_qpv_resident=form.is_qpv_resident.data,
-        commune_code=form.commune_code.data or None,
-        criteria=list(form.criteria.data or []),
-        other_eligibility_reason=form.other_eligibility_reason.data or "",
-        first_name=form.first_name.data or "",
-        last_name=form.last_name.data or "",
-        email=form.email.data or "",
-        phone=form.phone.data or "",
-        address=form.address.data or "",
-    )
-
-
 # Statistical columns only: names and contact details never leave the application in an export.
 EXPORT_HEADER = [
     "Code",
@@ -110,7 +93,7 @@ def create():
     form = ParticipantForm()
     if form.validate_on_submit():
         try:
-            participant = services.create_participant(current_user, _data_from(form))
+            participant = services.create_participant(current_user, form.to_data())
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.gender)
         else:
@@ -161,7 +144,7 @@ def edit(participant_id: int):
     form = ParticipantForm(data=initial)
     if form.validate_on_submit():
         try:
-            services.update_participant(current_user, participant, _data_from(form))
+            services.update_participant(current_user, participant, form.to_data())
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.gender)
         else:

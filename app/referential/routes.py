@@ -45,18 +45,6 @@ def buyers():
     return render_template("referential/buyers.html", page=paginate(query), search=search)
 
 
-def _buyer_fields(form) -> dict:
-    return {
-        "siret": form.siret.data,
-        "name": form.name.data,
-        "kind": form.kind.data,
-        "territory_id": form.territory_id.data,
-        "local_definition": form.local_definition.data,
-        "local_radius_km": form.local_radius_km.data,
-        "is_active": form.is_active.data,
-    }
-
-
 @bp.route("/acheteurs/nouveau", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create_buyer():
@@ -64,7 +52,7 @@ def create_buyer():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.create_buyer(current_user, **_buyer_fields(form)),
+            lambda: services.create_buyer(current_user, **form.to_data()),
             _("Acheteur %(name)s créé.", name=form.name.data),
             "referential.buyers",
         )
@@ -83,7 +71,7 @@ def edit_buyer(buyer_id: int):
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.update_buyer(current_user, buyer, **_buyer_fields(form)),
+            lambda: services.update_buyer(current_user, buyer, **form.to_data()),
             _("Acheteur %(name)s enregistré.", name=form.name.data),
             "referential.buyers",
         )
@@ -114,9 +102,7 @@ def create_territory():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_territory(
-                current_user, None, code=form.code.data, name=form.name.data, is_active=form.is_active.data
-            ),
+            lambda: services.save_territory(current_user, None, **form.to_data()),
             _("Territoire %(name)s créé.", name=form.name.data),
             "referential.territories",
         )
@@ -135,13 +121,7 @@ def edit_territory(territory_id: int):
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_territory(
-                current_user,
-                territory,
-                code=form.code.data,
-                name=form.name.data,
-                is_active=form.is_active.data,
-            ),
+            lambda: services.save_territory(current_user, territory, **form.to_data()),
             _("Territoire %(name)s enregistré.", name=form.name.data),
             "referential.territories",
         )
@@ -173,16 +153,6 @@ def companies():
     return render_template("referential/companies.html", page=paginate(query), search=search, kind=kind)
 
 
-def _company_fields(form) -> dict:
-    return {
-        "identifier": form.identifier.data,
-        "name": form.name.data,
-        "identifier_type": form.identifier_type.data,
-        "kind": form.kind.data,
-        "commune_code": form.commune_code.data,
-    }
-
-
 @bp.route("/entreprises/nouvelle", methods=["GET", "POST"])
 @role_required(Role.OFFICER, Role.FACILITATOR)
 def create_company():
@@ -190,7 +160,7 @@ def create_company():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_company(current_user, None, **_company_fields(form)),
+            lambda: services.save_company(current_user, None, **form.to_data()),
             _("Entreprise %(name)s créée.", name=form.name.data),
             "referential.companies",
         )
@@ -212,7 +182,7 @@ def edit_company(company_id: int):
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_company(current_user, company, **_company_fields(form)),
+            lambda: services.save_company(current_user, company, **form.to_data()),
             _("Entreprise %(name)s enregistrée.", name=form.name.data),
             "referential.companies",
         )

@@ -112,3 +112,34 @@ def test_dates_and_months_are_read_in_both_formats(app):
     assert _form(app, month="03/2025").month.data == date(2025, 3, 1)
     assert _form(app, month="1850-03").month.errors
     assert _form(app, month="2025-13").month.errors == ["Mois invalide : format AAAA-MM attendu."]
+
+
+def test_to_data_fills_the_service_dataclass_from_the_fields_of_the_same_names(app):
+    from dataclasses import dataclass, field
+
+    from wtforms import SelectField, StringField
+
+    from app.core.forms import MultiCheckboxField, options
+
+    @dataclass
+    class Data:
+        name: str
+        commune_code: str | None = None
+        codes: list[str] = field(default_factory=list)
+        amount: Decimal | None = None
+        source: str = "manual"
+
+    class DataForm(BaseForm):
+        data_class = Data
+        name = StringField()
+        commune_code = SelectField(choices=options([("62041", "Arras")], blank="—"), validate_choice=False)
+        codes = MultiCheckboxField(choices=options([("BIO", "Bio")]))
+        amount = FrenchDecimalField()
+
+    with app.test_request_context(method="POST"):
+        form = DataForm(
+            formdata=MultiDict({"name": "  Cantine  ", "commune_code": "", "amount": "12,50"}),
+            meta={"csrf": False},
+        )
+        assert form.to_data() == Data(name="Cantine", commune_code=None, codes=[], amount=Decimal("12.50"))
+        assert form.to_data(source="decp").source == "decp"

@@ -81,26 +81,13 @@ def _purchase_form(purchase: Purchase | None) -> PurchaseForm:
     return form
 
 
-def _purchase_data(form: PurchaseForm) -> services.PurchaseData:
-    return services.PurchaseData(
-        site_id=form.site_id.data,
-        supplier_id=form.supplier_id.data,
-        purchased_on=form.purchased_on.data,
-        family=form.family.data,
-        description=form.description.data,
-        amount_excl_tax=form.amount_excl_tax.data,
-        codes=list(form.codes.data or []),
-        origin=form.origin.data or None,
-    )
-
-
 @bp.route("/achats/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_purchase():
     form = _purchase_form(None)
     if form.validate_on_submit():
         try:
-            purchase = services.create_purchase(current_user, _purchase_data(form))
+            purchase = services.create_purchase(current_user, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:
@@ -121,7 +108,7 @@ def edit_purchase(purchase_id: int):
     form = _purchase_form(purchase)
     if form.validate_on_submit():
         try:
-            services.update_purchase(current_user, purchase, _purchase_data(form))
+            services.update_purchase(current_user, purchase, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:

@@ -55,25 +55,13 @@ def _site_form(site: CateringSite | None) -> SiteForm:
     return SiteForm(obj=site)
 
 
-def _site_data(form: SiteForm) -> services.SiteData:
-    return services.SiteData(
-        buyer_id=form.buyer_id.data,
-        name=form.name.data,
-        kind=form.kind.data,
-        siret=form.siret.data,
-        commune_code=form.commune_code.data,
-        meals_per_year=form.meals_per_year.data,
-        is_active=form.is_active.data,
-    )
-
-
 @bp.route("/sites/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_site():
     form = _site_form(None)
     if form.validate_on_submit():
         try:
-            site = services.create_site(current_user, _site_data(form))
+            site = services.create_site(current_user, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:
@@ -89,7 +77,7 @@ def edit_site(site_id: int):
     form = _site_form(site)
     if form.validate_on_submit():
         try:
-            services.update_site(current_user, site, _site_data(form))
+            services.update_site(current_user, site, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:
@@ -194,23 +182,13 @@ def suppliers():
     return render_template("food/suppliers.html", page=paginate(suppliers_select(search)), search=search)
 
 
-def _supplier_data(form: SupplierForm) -> services.SupplierData:
-    return services.SupplierData(
-        name=form.name.data,
-        siret=form.siret.data,
-        commune_code=form.commune_code.data,
-        is_direct_producer=form.is_direct_producer.data,
-        is_inclusion_structure=form.is_inclusion_structure.data,
-    )
-
-
 @bp.route("/fournisseurs/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_supplier():
     form = SupplierForm()
     if form.validate_on_submit():
         try:
-            supplier = services.create_supplier(current_user, _supplier_data(form))
+            supplier = services.create_supplier(current_user, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:
@@ -226,7 +204,7 @@ def edit_supplier(supplier_id: int):
     form = SupplierForm(obj=supplier)
     if form.validate_on_submit():
         try:
-            services.update_supplier(current_user, supplier, _supplier_data(form))
+            services.update_supplier(current_user, supplier, form.to_data())
         except ServiceError as error:
             show_form_error(form, error)
         else:
