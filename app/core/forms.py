@@ -311,7 +311,14 @@ def flash_service_error(error, category: str = "danger") -> None:
     flash(error.message, category)
 
 
-def show_service_error(form, error, fallback=None) -> None:
-    """Show a service refusal under its field, otherwise above the form (``form.form_errors``)."""
-    if not attach_service_error(form, error, fallback):
+def show_service_error(form, error, fallback=None, *, as_flash: bool = False) -> None:
+    """Show a service refusal under its field, otherwise above the form (``form.form_errors``).
+
+    ``as_flash``: otherwise as a flash message, for pages that show no form-level errors.
+    """
+    if attach_service_error(form, error, fallback):
+        return
+    if as_flash:
+        flash(error.message, "danger")
+    else:
         form.form_errors.append(error.message)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.core.auth import role_required
 from app.core.enums import FoodCharacteristic, FoodFamily, Role
 from app.core.errors import ServiceError
-from app.core.forms import flash_service_error
+from app.core.forms import flash_service_error, show_service_error
 from app.core.pagination import paginate
 from app.core.redirects import redirect_next
 from app.core.tabular import download
@@ -29,7 +29,6 @@ from app.food.queries.lists import (
     purchases_select,
     purchases_total,
 )
-from app.food.routes.shared import show_form_error
 from app.food.services.imports import (
     LEVIER_COLUMNS,
     MA_CANTINE_COLUMNS,
@@ -89,7 +88,7 @@ def create_purchase():
         try:
             purchase = services.create_purchase(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             if request.form.get("again"):
@@ -110,7 +109,7 @@ def edit_purchase(purchase_id: int):
         try:
             services.update_purchase(current_user, purchase, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             return redirect(url_for("food.purchases", site=purchase.site_id))

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.core.auth import role_required
 from app.core.enums import LocalDefinition, Role
 from app.core.errors import ServiceError
-from app.core.forms import flash_service_error
+from app.core.forms import flash_service_error, show_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -22,7 +22,7 @@ from app.food.queries.lists import (
     sites_select,
     suppliers_select,
 )
-from app.food.routes.shared import figures_context, selected_year, show_form_error
+from app.food.routes.shared import figures_context, selected_year
 from app.referential.models import Buyer
 
 READERS = (Role.OFFICER, Role.READER)
@@ -51,19 +51,15 @@ def sites():
     )
 
 
-def _site_form(site: CateringSite | None) -> SiteForm:
-    return SiteForm(obj=site)
-
-
 @bp.route("/sites/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_site():
-    form = _site_form(None)
+    form = SiteForm()
     if form.validate_on_submit():
         try:
             site = services.create_site(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Site « %(name)s » créé.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
@@ -74,12 +70,12 @@ def create_site():
 @role_required(*WRITERS)
 def edit_site(site_id: int):
     site = db.get_or_404(CateringSite, site_id)
-    form = _site_form(site)
+    form = SiteForm(obj=site)
     if form.validate_on_submit():
         try:
             services.update_site(current_user, site, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
@@ -190,7 +186,7 @@ def create_supplier():
         try:
             supplier = services.create_supplier(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Fournisseur « %(name)s » créé.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
@@ -206,7 +202,7 @@ def edit_supplier(supplier_id: int):
         try:
             services.update_supplier(current_user, supplier, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
             flash(_("Fournisseur « %(name)s » enregistré.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
