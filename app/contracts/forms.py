@@ -47,6 +47,7 @@ from app.core.forms import (
 )
 from app.extensions import db
 from app.referential.models import Buyer, Territory
+from app.referential.queries import find_cpv
 
 # DECP ``lieuExecution.typeCode``.
 PLACE_TYPES = [
@@ -113,7 +114,7 @@ class ContractForm(BaseForm):
     )
     cpv_code = StringField(
         _l("Code CPV"),
-        validators=[Optional(), Cpv()],
+        validators=[Optional(), Cpv(find_cpv)],
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )

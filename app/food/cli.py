@@ -5,6 +5,7 @@ import click
 from app.core.errors import ServiceError
 from app.core.formatting import money
 from app.core.transaction import CommandGroup
+from app.food.services.imports import apply_import, parse_import
 
 food_cli = CommandGroup("food", help="Achats alimentaires (import).")
 
@@ -14,8 +15,6 @@ food_cli = CommandGroup("food", help="Achats alimentaires (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Importer des achats (CSV ou XLSX, format Levier ou fichier d'achats ma-cantine). Tout ou rien."""
-    from app.food.services.imports import apply_import, parse_import
-
     result = parse_import(file.name, file.read_bytes())
     for message in result.error_messages():
         click.echo(message, err=True)

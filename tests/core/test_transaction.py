@@ -31,7 +31,14 @@ def probe_app():
     application = create_app(TestingConfig)
     application.test_client_class = IsolatedClient
     application.config["PROPAGATE_EXCEPTIONS"] = False  # exercise the 500 page, as in production
+    _add_probe_views(application)
+    _add_probe_commands(application)
+    with application.app_context():
+        db.create_all()  # its own in-memory SQLite; on PostgreSQL the suite's tables already exist
+    return application
 
+
+def _add_probe_views(application):
     @application.route("/probe/ok", methods=["POST"])
     @public
     def ok():
@@ -69,6 +76,8 @@ def probe_app():
         flash("Enregistré.")
         return redirect("/")
 
+
+def _add_probe_commands(application):
     group = CommandGroup("probe")
 
     @group.command("write")
@@ -85,9 +94,6 @@ def probe_app():
             raise SystemExit(exit_code)
 
     application.cli.add_command(group)
-    with application.app_context():
-        db.create_all()  # its own in-memory SQLite; on PostgreSQL the suite's tables already exist
-    return application
 
 
 def _codes(application) -> set[str]:
