@@ -1,15 +1,14 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.errors import ServiceError
 from app.core.formatting import money
 from app.core.imports import progress_bar
-from app.extensions import db
+from app.core.transaction import CommandGroup, discard_changes
 from app.food.services.imports import import_file
 
-food_cli = AppGroup("food", help="Achats alimentaires (import).")
+food_cli = CommandGroup("food", help="Achats alimentaires (import).")
 
 
 @food_cli.command("import")
@@ -23,20 +22,17 @@ def import_command(file: Path, dry_run: bool):
                 "ligne de commande", file.name, source, write=not dry_run, progress=bar.update
             )
         except ServiceError as error:
-            db.session.rollback()
             click.echo(f"{error.message} Rien n'a été importé.", err=True)
-            raise SystemExit(1) from None
+            raise SystemExit(1) from None  # the command's transaction is rolled back
     for message in report.error_messages():
         click.echo(message, err=True)
     if not report.is_valid:
-        db.session.rollback()
         click.echo(f"{len(report.errors)} erreur(s) : rien n'a été importé.", err=True)
         raise SystemExit(1)
     importer = report.importer
     summary = f"{report.valid} achats, {money(importer.total)} HT (format {importer.format_label})"
     if dry_run:
-        db.session.rollback()
+        discard_changes()
         click.echo(f"Vérification réussie : {summary}. Rien n'a été enregistré (--dry-run).")
         return
-    db.session.commit()
     click.echo(f"Import réussi : {summary}.")

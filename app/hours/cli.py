@@ -1,16 +1,15 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.enums import Modality
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
 from app.core.imports import progress_bar
-from app.extensions import db
+from app.core.transaction import CommandGroup, discard_changes
 from app.hours.services.imports import ImportFileError, import_file
 
-hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
+hours_cli = CommandGroup("hours", help="Heures d'insertion (import).")
 
 
 @hours_cli.command("import")
@@ -24,16 +23,14 @@ def import_command(file: Path, dry_run: bool):
                 None, file.name, source, write=not dry_run, progress=bar.update, max_rows=None
             )
         except ImportFileError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from None
+            raise click.ClickException(error.message) from None  # the command's transaction is rolled back
     total = report.importer.total_hours
     if not report.is_valid:
-        db.session.rollback()
         for message in report.error_messages():
             click.echo(message, err=True)
         raise click.ClickException(f"{len(report.errors)} erreur(s) : rien n'a été importé.")
     if dry_run:
-        db.session.rollback()
+        discard_changes()
         for line in report.preview:
             click.echo(
                 f"Ligne {line.line} : {line.participant.code} — {line.clause.contract.reference} — "
@@ -44,5 +41,4 @@ def import_command(file: Path, dry_run: bool):
             f"Fichier valide : {report.valid} saisie(s), {fmt_hours(total)} (rien n'a été enregistré)."
         )
         return
-    db.session.commit()
     click.echo(f"Import terminé : {report.written} saisie(s) créée(s), {fmt_hours(total)}.")

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import contains_eager, raiseload, selectinload
 
 from app.core.dates import add_months, today_paris
+from app.core.search import search_filter
 from app.core.sql_dates import add_months as sql_add_months
 from app.extensions import db
 from app.hours.models import HourEntry
@@ -28,12 +29,9 @@ def participant_search(search: str = "", criterion: str = "", gender: str = "") 
     )
     search = (search or "").strip()
     if search:
-        pattern = f"%{search}%"
         full_name = ParticipantIdentity.first_name + " " + ParticipantIdentity.last_name
         reversed_name = ParticipantIdentity.last_name + " " + ParticipantIdentity.first_name
-        statement = statement.where(
-            or_(Participant.code.ilike(pattern), full_name.ilike(pattern), reversed_name.ilike(pattern))
-        )
+        statement = statement.where(search_filter(search, Participant.code, full_name, reversed_name))
     if criterion:
         statement = statement.where(
             exists().where(

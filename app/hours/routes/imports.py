@@ -12,8 +12,9 @@ from flask_login import current_user
 
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.forms import flash_service_error
 from app.core.tabular import download
-from app.extensions import db
+from app.core.transaction import discard_changes
 from app.hours import bp
 from app.hours.forms import ImportForm
 from app.hours.services.imports import COLUMNS, ImportFileError, import_file, template_csv, template_xlsx
@@ -71,7 +72,7 @@ def import_upload():
         except ImportFileError as error:
             form.file.errors.append(error.message)
         else:
-            db.session.rollback()  # the check wrote nothing; make sure of it
+            discard_changes()  # the check wrote nothing; make sure of it
             token = _store(filename, data) if report.is_valid else None
             return render_template("hours/import_preview.html", report=report, token=token)
     return render_template("hours/import.html", form=form, columns=COLUMNS)
@@ -84,11 +85,11 @@ def import_confirm(token: str):
     try:
         report = import_file(current_user, filename, data, write=True)
     except ImportFileError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+        discard_changes()  # a file unreadable further down: the first batches may have been written
+        flash_service_error(error)
         return redirect(url_for("hours.import_upload"))
     if not report.is_valid:
-        db.session.rollback()
+        discard_changes()
         flash(
             _(
                 "Les données ont changé depuis la vérification : le fichier n'est plus valide, rien n'a été importé."
@@ -96,7 +97,6 @@ def import_confirm(token: str):
             "danger",
         )
         return render_template("hours/import_preview.html", report=report, token=None), 422
-    db.session.commit()
     _discard(token)
     flash(_("Import terminé : %(n)s saisie(s) d'heures créée(s).", n=report.written), "success")
     return redirect(url_for("hours.entries"))
