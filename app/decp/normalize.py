@@ -44,6 +44,8 @@ _PROCEDURES.update(
         "procedure concurrentielle avec negociation": Procedure.NEGOCIATION,
         "procedure negociee avec mise en concurrence prealable": Procedure.NEGOCIATION,
         "marche negocie sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
+        "marche public negocie sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
+        "marche passe sans publicite ni mise en concurrence": Procedure.SANS_PUBLICITE,
         "procedure negociee sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
     }
 )
@@ -84,6 +86,7 @@ class Record:
     place_code: str | None
     place_type: str | None
     published_on: date | None
+    modification_count: int = 0  # second key of the order between publications of one contract
     holders: list[HolderData] = field(default_factory=list)
     clause_kinds: list[str] = field(default_factory=list)
     environmental: list[str] = field(default_factory=list)
@@ -147,6 +150,11 @@ def _holders(items: list, warn: Warn) -> list[HolderData]:
             identifier = normalize_siret(identifier)
         else:
             warn("holder_other_identifier", f"{id_type} {identifier}")
+        if cleaning.is_placeholder_identifier(identifier):
+            warn("placeholder_holder", f"{identifier} ({name or '—'})")
+            continue
+        if cleaning.is_placeholder_name(name):
+            warn("placeholder_holder_name", f"{identifier} : {name}")
         if (id_type, identifier) in seen:
             continue
         seen.add((id_type, identifier))
@@ -200,6 +208,8 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
     buyer_siret = cleaning.clean_siret(buyer_id)
     if buyer_siret is None:
         raise Rejected("invalid_buyer", buyer_id)
+    if cleaning.is_placeholder_identifier(buyer_siret):
+        raise Rejected("placeholder_buyer", buyer_id)
     reference = str(raw.get("id") or "").strip()
     if not reference:
         raise Rejected("missing_id")
@@ -275,6 +285,7 @@ def _procedure(value, warn: Warn) -> str | None:
 def _apply_modifications(record: Record, raw: dict, concession: bool, warn: Warn) -> None:
     """``modifications``: amount, duration and holders as last modified (latest publication wins)."""
     items = [m for m in many(raw.get("modifications"), "modification") if isinstance(m, dict)]
+    record.modification_count = len(items)
     dated = []
     for order, item in enumerate(items):
         published = cleaning.clean_date(item.get("datePublicationDonneesModification"), "modification", warn)

@@ -1,45 +1,64 @@
-"""Import DECP files into contracts: identity, freshness, clauses. Flushes, never commits.
+"""Import DECP files into contracts: identity, one order between publications, clauses. Never commits.
 
-A contract is identified by (buyer SIRET, DECP ``id``) — Contract.buyer + Contract.reference. A record
-whose publication date (``datePublicationDonnees``, or its latest modification's) is older than the data
-already held is ignored, so within a file and across files the latest publication wins whatever the order.
-The caller commits once per file: a file is imported whole or not at all.
+A contract is identified by (buyer SIRET, DECP ``id``) — Contract.buyer + Contract.reference. When it is
+published several times (in one file, in several files, in successive imports), the publication kept is
+the greatest by (publication date — ``datePublicationDonnees`` or its latest modification's —, number of
+modifications, a hash of the normalised content): a total order, whose key is stored in
+``Contract.decp_rank``, so that whatever the order of the records and of the files the database ends the
+same. Social considerations only ever add clauses, from every publication (an import never removes a
+clause: hours may be logged on it), so they do not depend on the order either.
+
+Records are written by batches: one upsert of the contracts (``INSERT … ON CONFLICT … DO UPDATE … WHERE``
+the incoming publication ranks higher), one insert each for holders, clauses and audit entries. The audit
+log gets one entry per contract created or changed, with what changed, and one for the import; an
+unchanged contract is not written at all. Counts and warnings are those of reading the records one by one
+in the file's order. The caller commits once per file: a file is imported whole or not at all.
 """
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask_babel import gettext as _
-from sqlalchemy import func, inspect, select, text
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import delete, or_, select, text, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
-from app.contracts.models import Clause, Contract
-from app.contracts.services import (
-    ClauseData,
-    ContractData,
-    add_clause,
-    clause_snapshot,
-    contract_snapshot,
-    create_contract,
-    update_contract,
-)
+from app.contracts.models import Clause, Contract, ContractHolder
+from app.contracts.services import HolderData, category_for_cpv
 from app.core import audit
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
-from app.core.errors import ServiceError
 from app.core.forms import normalize_siret
 from app.decp.normalize import Record, Rejected, buyer_siret_of, normalize_record
-from app.decp.reader import iter_records
+from app.decp.reader import RawRecord, iter_records
 from app.decp.summary import ImportSummary
 from app.extensions import db
-from app.referential.models import Company
-from app.referential.services import company_key, find_or_create_buyer, load_companies
+from app.referential.models import Buyer, Company
 
-DEFAULT_BATCH_SIZE = 1000  # records per SAVEPOINT and flush
+DEFAULT_BATCH_SIZE = 1000  # records per upsert
+_CHUNK = 500  # keys per IN (...) list
+_MAX_CACHED_COMPANIES = 200_000  # company ids kept between batches; beyond, the cache starts again
+
+# Contract columns a DECP publication sets, as compared and audited (``holders`` and ``clauses`` apart).
+FIELDS = (
+    "object",
+    "kind",
+    "nature",
+    "procedure",
+    "cpv_code",
+    "amount_excl_tax",
+    "notified_on",
+    "duration_months",
+    "place_code",
+    "place_type",
+    "environmental_considerations",
+    "decp_published_on",
+)
+_CONTRACTS = Contract.__table__
 
 
 @dataclass
@@ -50,28 +69,106 @@ class _Item:
     path: str
     warnings: list[tuple[str, str]]
     record: Record | None = None
-    buyer_id: int | None = None
     rejection: tuple[str, str] | None = None
+    row: dict | None = None  # the contract row it would write (buyer_id added with its batch)
+    rank: str = ""
+
+
+@dataclass
+class _State:
+    """A contract as the import sees it: stored, or as the records read so far left it."""
+
+    id: int | None
+    fields: dict
+    holders: list[tuple[str, str]]  # company keys, lead holder first
+    clause_kinds: set[str]
+    rank: str | None
+    row: dict | None = None  # the row to write, when the contract is to be written
+    created: bool = False
+    holders_changed: bool = False
+    new_clauses: list[str] = field(default_factory=list)
+
+
+def rank_of(record: Record, row: dict) -> str:
+    """The order between publications of one contract: date, number of modifications, then content."""
+    content = json.dumps(
+        [
+            [row[name] for name in FIELDS],
+            [[h.identifier_type, h.identifier, h.name] for h in record.holders],
+            sorted(record.clause_kinds),
+            record.buyer_name,
+        ],
+        default=str,
+        ensure_ascii=False,
+    )
+    published = record.published_on.isoformat() if record.published_on else "0000-00-00"
+    digest = hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
+    return f"{published}|{record.modification_count:04d}|{digest}"
+
+
+def contract_row(record: Record) -> dict:
+    """The contract columns a record sets (``buyer_id`` apart), as ``contracts.services._apply`` would."""
+    return {
+        "reference": record.reference,
+        "object": (record.object or _("Objet non renseigné dans les données essentielles"))[:1000].strip(),
+        "kind": record.kind,
+        "nature": record.nature,
+        "procedure": record.procedure or None,
+        "cpv_code": record.cpv_code or None,
+        "category": category_for_cpv(record.cpv_code),
+        "amount_excl_tax": record.amount,
+        "notified_on": record.notified_on,
+        "duration_months": record.duration_months,
+        "place_code": record.place_code or None,
+        "place_type": record.place_type or None,
+        "environmental_considerations": sorted(set(record.environmental)),
+        "decp_published_on": record.published_on,
+    }
+
+
+def _holder_key(holder: HolderData) -> tuple[str, str]:
+    return (holder.identifier_type, holder.identifier)
+
+
+def _snapshot(row: dict, holders: list[tuple[str, str]]) -> dict:
+    snapshot = {name: row[name] for name in FIELDS}
+    snapshot["environmental_considerations"] = sorted(snapshot["environmental_considerations"] or [])
+    snapshot["holders"] = [identifier for _type, identifier in holders]
+    return snapshot
+
+
+def _missing_clause_kinds(present: set[str], kinds: list[str]) -> list[str]:
+    present = set(present)
+    if ClauseKind.INSERTION_OBJECT in present:
+        present.add(ClauseKind.EXECUTION_CONDITION)  # both are "Clause sociale" in DECP
+    return [k for k in kinds if k not in present]
+
+
+def _insert(table):
+    """INSERT for the session's database, with its ON CONFLICT clause."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class _Importer:
-    """Import records by batches: one SAVEPOINT, two flushes and a few SELECTs per batch instead of per record.
-
-    A batch that fails (a record refused, a constraint broken at flush) is rolled back and redone: the records
-    before the failing one as a batch again, the failing one alone in its own SAVEPOINT, exactly as the
-    record-by-record path (``import_alone``) always did, so the outcome does not depend on the batching.
-    """
-
     def __init__(self, actor, summary: ImportSummary, buyer_siret: str | None, batch_size: int | None):
         self.actor = actor
         self.summary = summary
         self.buyer_filter = normalize_siret(buyer_siret) if buyer_siret else None
         self.batch_size = batch_size or DEFAULT_BATCH_SIZE
-        self.expunge = batch_size is not None  # None (web upload): objects kept, as before
         self.buyer_ids: dict[str, int] = {}
-        self.contracts: dict[tuple[int, str], Contract] = {}
-        self.companies: dict = {}
-        self.number_rows = db.session.get_bind().dialect.name == "sqlite"
+        self.company_ids: dict[tuple[str, str], int] = {}
+        self.seen: set[int] = set()  # hashes of the contracts met in this import (duplicate warnings)
+        self.created_buyers: list[str] = []
+        self.created_companies = 0
+        self.now = utcnow()
+
+    # Reading -------------------------------------------------------------------------------------
 
     def run(self, stream: BinaryIO, on_record: Callable[[], None] | None) -> None:
         _begin_outer_transaction()
@@ -87,103 +184,352 @@ class _Importer:
             else:
                 batch.append(self.prepare(raw))
             if len(batch) >= self.batch_size:
-                self.import_batch(batch)
+                self.write(batch)
                 batch = []
             if on_record is not None:
                 on_record()
-        self.import_batch(batch)
+        self.write(batch)
+        self.audit_import()
 
-    def prepare(self, raw) -> _Item:
+    def prepare(self, raw: RawRecord) -> _Item:
         item = _Item(raw.position, raw.path, [])
+        unreadable = [detail for problem, detail in raw.problems if problem == "nul_character"]
+        if unreadable:
+            item.rejection = ("invalid_characters", ", ".join(unreadable)[:200])
+            return item
+        non_finite = [detail for problem, detail in raw.problems if problem == "non_finite"]
+        if non_finite:
+            item.warnings.append(("non_finite_number", " ; ".join(non_finite)[:200]))
         try:
             item.record = normalize_record(raw.data, raw.kind, lambda *warning: item.warnings.append(warning))
         except Rejected as rejection:
             item.rejection = (rejection.reason, rejection.detail)
             return item
-        # The buyer is found or created outside any SAVEPOINT: it stays valid if the record fails.
-        item.buyer_id = self.buyer_id(item.record)
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as error:
+            # A shape no rule foresaw: this record is refused with its position, the file goes on.
+            item.rejection = ("unreadable_record", f"{type(error).__name__} : {error}"[:200])
+            return item
+        item.row = contract_row(item.record)
+        item.rank = rank_of(item.record, item.row)
         return item
 
-    def buyer_id(self, record: Record) -> int:
-        if record.buyer_siret not in self.buyer_ids:
-            buyer = find_or_create_buyer(self.actor, record.buyer_siret, record.buyer_name)
-            db.session.flush()
-            self.buyer_ids[record.buyer_siret] = buyer.id
-        return self.buyer_ids[record.buyer_siret]
+    # Writing -------------------------------------------------------------------------------------
 
-    def import_batch(self, items: list[_Item]) -> None:
-        size = len(items)  # after a failure, smaller tries: less to redo when refusals come close together
-        while items:
-            chunk, items = items[:size], items[size:]
-            failed = self.try_batch(chunk)
-            if failed is None:
-                size = min(2 * size, self.batch_size)
-                continue
-            if failed == len(chunk):  # the flush failed: the culprit is unknown
-                for item in chunk:
-                    self.import_alone(item)
-                continue
-            if failed and self.try_batch(chunk[:failed]) is not None:
-                for item in chunk[:failed]:
-                    self.import_alone(item)
-            self.import_alone(chunk[failed])
-            items = chunk[failed + 1 :] + items
-            size = max(8, 2 * failed)
-        if self.expunge:
-            # Keep memory flat on large files: forget the written objects (same transaction).
-            db.session.flush()
-            db.session.expunge_all()
-
-    def try_batch(self, items: list[_Item]) -> int | None:
-        """Import the items in one SAVEPOINT; on failure roll it back and return the failing item's index."""
+    def write(self, items: list[_Item]) -> None:
+        """Write a batch in one SAVEPOINT; when the database refuses a row, redo it record by record."""
+        if not items:
+            return
+        self.ensure_buyers(items)
+        self.ensure_companies(items)
         mark = self.summary_mark()
-        self.preload(items)
+        seen_before = set(self.seen)
         savepoint = db.session.begin_nested()
-        done = 0
         try:
-            with db.session.no_autoflush, audit.deferred() as pending:
-                for item in items:
-                    self.import_in_batch(item)
-                    done += 1
-                self.flush()
-                audit.write_deferred(pending)
-            db.session.flush()
-        except Exception:  # noqa: BLE001 — redone record by record, which reports or raises it as before
+            self.write_batch(items)
+        except DBAPIError:
             savepoint.rollback()
             self.summary_restore(mark)
-            return done
-        finally:
-            self.contracts, self.companies = {}, {}
+            self.seen = seen_before
+            for item in items:
+                self.write_alone(item)
+            return
         savepoint.commit()
-        return None
 
-    def flush(self) -> None:
-        if self.number_rows:
-            _number_new_rows()
-        db.session.flush()
+    def write_alone(self, item: _Item) -> None:
+        mark = self.summary_mark()
+        seen_before = set(self.seen)
+        savepoint = db.session.begin_nested()
+        try:
+            self.write_batch([item])
+        except DBAPIError as error:
+            savepoint.rollback()
+            self.summary_restore(mark)
+            self.seen = seen_before
+            if not self.report_reading(item):
+                return
+            message = str(getattr(error, "orig", error)).splitlines()[0]
+            self.summary.reject(item.position, item.path, "refused", message[:200])
+            return
+        savepoint.commit()
 
-    def preload(self, items: list[_Item]) -> None:
-        """Load the batch's existing contracts (with holders and clauses) and holder companies in a few queries."""
-        references: dict[int, set[str]] = {}
-        company_keys = set()
-        for item in items:
-            if item.record is not None:
-                references.setdefault(item.buyer_id, set()).add(item.record.reference)
-                for holder in item.record.holders:
-                    key = company_key(holder.identifier, holder.identifier_type)
-                    if key is not None:
-                        company_keys.add(key)
-        for buyer_id, refs in references.items():
-            refs = sorted(refs)
-            for start in range(0, len(refs), 500):
-                query = (
-                    select(Contract)
-                    .where(Contract.buyer_id == buyer_id, Contract.reference.in_(refs[start : start + 500]))
-                    .options(selectinload(Contract.holders), selectinload(Contract.clauses))
+    def report_reading(self, item: _Item) -> bool:
+        """Report the record's normalisation warnings and rejection; return whether it is to be saved."""
+        for reason, detail in item.warnings:
+            self.summary.warn(item.position, reason, detail)
+        if item.rejection is not None:
+            self.summary.reject(item.position, item.path, *item.rejection)
+            return False
+        return True
+
+    def write_batch(self, items: list[_Item]) -> None:
+        valid = [item for item in items if self.report_reading(item)]
+        if not valid:
+            return
+        for item in valid:
+            item.row["buyer_id"] = self.buyer_ids[item.record.buyer_siret]
+        states = self.load_states({(item.row["buyer_id"], item.record.reference) for item in valid})
+        log: list[tuple[tuple[int, str], str, dict]] = []  # (key, action, changes), in reading order
+        for item in valid:
+            self.apply(item, states, log)
+        written = [(key, state) for key, state in states.items() if state.row is not None]
+        self.upsert(written)
+        self.write_holders(written)
+        self.write_clauses(states)
+        with audit.deferred() as pending:
+            for key, action, changes in log:
+                state = states[key]
+                if state.id is None:  # refused by the upsert's WHERE: a concurrent import ranked higher
+                    continue
+                audit.record(
+                    self.actor,
+                    action,
+                    object_type="Contract",
+                    object_id=state.id,
+                    summary=f"Marché {key[1]} (DECP)",
+                    changes=changes,
                 )
-                for contract in db.session.scalars(query):
-                    self.contracts[(buyer_id, contract.reference)] = contract
-        self.companies = load_companies(company_keys)
+            audit.write_deferred(pending)
+
+    def apply(self, item: _Item, states: dict, log: list) -> None:
+        """What this record does to its contract, given the records before it: counted and logged."""
+        record, row = item.record, item.row
+        key = (row["buyer_id"], record.reference)
+        holders = [_holder_key(h) for h in record.holders]
+        marker = hash(key)
+        if marker in self.seen:
+            self.summary.warn(
+                item.position, "duplicate", f"{record.reference} (acheteur {record.buyer_siret})"
+            )
+        self.seen.add(marker)
+        state = states.get(key)
+        if state is None:
+            states[key] = _State(
+                id=None,
+                fields=_snapshot(row, holders),
+                holders=holders,
+                clause_kinds=set(record.clause_kinds),
+                rank=item.rank,
+                row=row,
+                created=True,
+                holders_changed=True,
+                new_clauses=list(record.clause_kinds),
+            )
+            changes = audit.diff({}, states[key].fields)
+            if record.clause_kinds:
+                changes["clauses"] = [[], sorted(record.clause_kinds)]
+            log.append((key, "create", changes))
+            self.count("created")
+            return
+        changes: dict = {}
+        if state.rank is None or item.rank > state.rank:
+            after = _snapshot(row, holders)
+            changes = audit.diff(state.fields, after)
+            state.fields, state.rank, state.row = after, item.rank, row
+            if holders != state.holders:
+                state.holders, state.holders_changed = holders, True
+        elif (
+            record.published_on is not None
+            and state.fields["decp_published_on"] is not None
+            and record.published_on < state.fields["decp_published_on"]
+        ):
+            self.summary.warn(
+                item.position,
+                "older_than_stored",
+                f"{record.reference} : {record.published_on} < {state.fields['decp_published_on']}",
+            )
+        missing = _missing_clause_kinds(state.clause_kinds, record.clause_kinds)
+        if missing:
+            changes["clauses"] = [sorted(state.clause_kinds), sorted(state.clause_kinds | set(missing))]
+            state.clause_kinds |= set(missing)
+            state.new_clauses.extend(missing)
+        if changes:
+            log.append((key, "update", changes))
+        self.count("updated" if changes else "unchanged")
+
+    def load_states(self, keys: set[tuple[int, str]]) -> dict[tuple[int, str], _State]:
+        """The stored contracts of the batch, with their holders and clause kinds, in three queries a chunk."""
+        states: dict[tuple[int, str], _State] = {}
+        by_id: dict[int, _State] = {}
+        columns = [_CONTRACTS.c.id, _CONTRACTS.c.buyer_id, _CONTRACTS.c.reference, _CONTRACTS.c.decp_rank]
+        columns += [_CONTRACTS.c[name] for name in FIELDS]
+        for chunk in _chunks(sorted(keys)):
+            query = select(*columns).where(tuple_(_CONTRACTS.c.buyer_id, _CONTRACTS.c.reference).in_(chunk))
+            for row in db.session.execute(query).mappings():
+                state = _State(
+                    id=row["id"], fields=dict(row), holders=[], clause_kinds=set(), rank=row["decp_rank"]
+                )
+                states[(row["buyer_id"], row["reference"])] = by_id[row["id"]] = state
+        ids = sorted(by_id)
+        for chunk in _chunks(ids):
+            holders = (
+                select(ContractHolder.contract_id, Company.identifier_type, Company.identifier)
+                .join(Company, Company.id == ContractHolder.company_id)
+                .where(ContractHolder.contract_id.in_(chunk))
+                .order_by(ContractHolder.contract_id, ContractHolder.position)
+            )
+            for contract_id, identifier_type, identifier in db.session.execute(holders):
+                by_id[contract_id].holders.append((identifier_type, identifier))
+            clauses = select(Clause.contract_id, Clause.kind).where(Clause.contract_id.in_(chunk))
+            for contract_id, kind in db.session.execute(clauses):
+                by_id[contract_id].clause_kinds.add(kind)
+        for state in by_id.values():
+            state.fields = _snapshot(state.fields, state.holders)
+        return states
+
+    def upsert(self, written: list[tuple[tuple[int, str], _State]]) -> None:
+        """One INSERT … ON CONFLICT DO UPDATE for the batch; the WHERE keeps the higher-ranked publication."""
+        if not written:
+            return
+        rows = []
+        for _key, state in written:
+            row = dict(state.row, decp_rank=state.rank, updated_at=self.now)
+            row.update(created_at=self.now, source=ContractSource.DECP, version=1)
+            rows.append(row)
+        insert = _insert(_CONTRACTS)
+        updated = {name: insert.excluded[name] for name in (*FIELDS, "category", "decp_rank", "updated_at")}
+        updated["version"] = _CONTRACTS.c.version + 1  # an officer's open edit form is now stale
+        statement = insert.on_conflict_do_update(
+            index_elements=[_CONTRACTS.c.buyer_id, _CONTRACTS.c.reference],
+            set_=updated,
+            where=or_(_CONTRACTS.c.decp_rank.is_(None), insert.excluded.decp_rank > _CONTRACTS.c.decp_rank),
+        ).returning(_CONTRACTS.c.id, _CONTRACTS.c.buyer_id, _CONTRACTS.c.reference)
+        ids = {(r.buyer_id, r.reference): r.id for r in db.session.execute(statement, rows)}
+        for key, state in written:
+            state.id = ids.get(key)
+
+    def write_holders(self, written: list[tuple[tuple[int, str], _State]]) -> None:
+        changed = [state for _key, state in written if state.holders_changed and state.id is not None]
+        replaced = [state.id for state in changed if not state.created]
+        for chunk in _chunks(replaced):
+            db.session.execute(delete(ContractHolder).where(ContractHolder.contract_id.in_(chunk)))
+        rows = [
+            {"contract_id": state.id, "company_id": self.company_ids[key], "position": position}
+            for state in changed
+            for position, key in enumerate(state.holders)
+        ]
+        if rows:
+            db.session.execute(ContractHolder.__table__.insert(), rows)
+
+    def write_clauses(self, states: dict[tuple[int, str], _State]) -> None:
+        """``considerationsSociales`` → clauses "to review": DECP carries neither hours, weight nor article."""
+        rows = [
+            {
+                "contract_id": state.id,
+                "kind": kind,
+                "hours_method": HoursMethod.MANUAL,
+                "needs_review": True,
+                "notes": "",
+                "created_at": self.now,
+                "updated_at": self.now,
+            }
+            for state in states.values()
+            if state.id is not None
+            for kind in state.new_clauses
+        ]
+        if rows:
+            db.session.execute(Clause.__table__.insert(), rows)
+
+    def ensure_buyers(self, items: list[_Item]) -> None:
+        """Find or create the batch's buyers, outside its SAVEPOINT: they stay if a record fails."""
+        names: dict[str, tuple[str, str]] = {}  # siret -> (rank, name) of its highest-ranked record
+        for item in items:
+            if item.record is not None and item.record.buyer_siret not in self.buyer_ids:
+                siret, name = item.record.buyer_siret, (item.record.buyer_name or "").strip()
+                if name and (siret not in names or (item.rank, name) > names[siret]):
+                    names[siret] = (item.rank, name)
+                names.setdefault(siret, ("", ""))
+        if not names:
+            return
+        missing = self.load_ids(Buyer, Buyer.siret, list(names), self.buyer_ids)
+        if missing:
+            rows = [
+                {"siret": siret, "name": (names[siret][1] or siret)[:255], "created_at": self.now}
+                for siret in sorted(missing)
+            ]
+            db.session.execute(_insert(Buyer.__table__).on_conflict_do_nothing(), rows)
+            self.created_buyers += sorted(missing)
+            self.load_ids(Buyer, Buyer.siret, sorted(missing), self.buyer_ids)
+
+    def load_ids(self, model, column, values: list, cache: dict) -> set:
+        """Put the ids of the rows whose ``column`` is in ``values`` in ``cache``; return the values not found."""
+        missing = set(values)
+        for chunk in _chunks(sorted(values)):
+            for value, row_id in db.session.execute(select(column, model.id).where(column.in_(chunk))):
+                cache[value] = row_id
+                missing.discard(value)
+        return missing
+
+    def ensure_companies(self, items: list[_Item]) -> None:
+        """Find or create every holder of the batch (winning publication or not: the order does not matter)."""
+        names: dict[tuple[str, str], tuple[bool, str, str]] = {}  # a real name, then the highest rank
+        for item in items:
+            if item.record is None:
+                continue
+            for holder in item.record.holders:
+                key = _holder_key(holder)
+                candidate = (holder.name != holder.identifier, item.rank, holder.name)
+                if key not in self.company_ids and (key not in names or candidate > names[key]):
+                    names[key] = candidate
+        if not names:
+            return
+        if len(self.company_ids) > _MAX_CACHED_COMPANIES:
+            self.company_ids = {}
+        missing = self.load_companies(set(names))
+        if missing:
+            rows = [
+                {
+                    "identifier_type": key[0],
+                    "identifier": key[1],
+                    "name": (names[key][2] or key[1])[:255],
+                    "created_at": self.now,
+                }
+                for key in sorted(missing)
+            ]
+            db.session.execute(_insert(Company.__table__).on_conflict_do_nothing(), rows)
+            self.created_companies += len(missing)
+            self.load_companies(missing)
+
+    def load_companies(self, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        missing = set(keys)
+        by_type: dict[str, list[str]] = {}
+        for identifier_type, identifier in keys:
+            by_type.setdefault(identifier_type, []).append(identifier)
+        for identifier_type, identifiers in by_type.items():
+            for chunk in _chunks(sorted(identifiers)):
+                query = select(Company.identifier, Company.id).where(
+                    Company.identifier_type == identifier_type, Company.identifier.in_(chunk)
+                )
+                for identifier, company_id in db.session.execute(query):
+                    self.company_ids[(identifier_type, identifier)] = company_id
+                    missing.discard((identifier_type, identifier))
+        return missing
+
+    def audit_import(self) -> None:
+        """One entry for the import, when it changed anything (a re-import of the same files writes none)."""
+        s = self.summary
+        if not (s.created or s.updated or self.created_buyers or self.created_companies):
+            return
+        audit.record(
+            self.actor,
+            "import",
+            object_type="DecpImport",
+            summary=f"Import DECP {s.file} : {s.created} créé(s), {s.updated} mis à jour",
+            changes={
+                "file": s.file,
+                "read": s.read,
+                "created": s.created,
+                "updated": s.updated,
+                "unchanged": s.unchanged,
+                "rejected": s.rejected,
+                "buyers_created": self.created_buyers,
+                "companies_created": self.created_companies,
+            },
+        )
+
+    # Summary -------------------------------------------------------------------------------------
+
+    def count(self, outcome: str) -> None:
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def summary_mark(self) -> tuple:
         s = self.summary
@@ -203,190 +549,15 @@ class _Importer:
         del s.rejections[rejections:]
         del s.warning_examples[examples:]
 
-    def report_reading(self, item: _Item) -> bool:
-        """Report the record's normalisation warnings and rejection; return whether it is to be saved."""
-        for reason, detail in item.warnings:
-            self.summary.warn(item.position, reason, detail)
-        if item.rejection is not None:
-            self.summary.reject(item.position, item.path, *item.rejection)
-            return False
-        return True
-
-    def count(self, outcome: str) -> None:
-        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
-
-    def import_in_batch(self, item: _Item) -> None:
-        """``save`` without queries nor flushes: contracts and companies come from the batch's preload."""
-        if not self.report_reading(item):
-            return
-        record = item.record
-        key = (item.buyer_id, record.reference)
-        contract = self.contracts.get(key)
-        # Normalised references are stripped: absent from the preload means no duplicate in the database.
-        options = {"check_duplicate": False, "companies": self.companies, "flush": False}
-        data = contract_data(record, item.buyer_id, contract)
-        if contract is None:
-            contract = create_contract(self.actor, data, **options)
-            set_committed_value(contract, "clauses", [])  # a new contract has none: spare the lazy load
-            add_missing_clauses(self.actor, contract, record.clause_kinds, flush=False)
-            self.contracts[key] = contract
-            self.count("created")
-            return
-        outcome = self.compare(item, contract, data)
-        if outcome != "updated":
-            self.count(outcome)
-            return
-        if contract.id is None or any(h.company_id is None for h in contract.holders):
-            self.flush()  # written twice in one batch: holders are matched by company id
-        update_contract(self.actor, contract, data, **options)
-        add_missing_clauses(
-            self.actor, contract, _missing_clause_kinds(contract, record.clause_kinds), flush=False
-        )
-        self.count("updated")
-
-    def compare(self, item: _Item, contract: Contract, data: ContractData) -> str:
-        """ "unchanged" when the record is older than the stored data or brings nothing new, else "updated"."""
-        record = item.record
-        if (
-            contract.decp_published_on is not None
-            and record.published_on is not None
-            and record.published_on < contract.decp_published_on
-        ):
-            self.summary.warn(
-                item.position,
-                "older_than_stored",
-                f"{record.reference} : {record.published_on} < {contract.decp_published_on}",
-            )
-            return "unchanged"
-        missing = _missing_clause_kinds(contract, record.clause_kinds)
-        if not missing and _same(contract, data):
-            return "unchanged"
-        return "updated"
-
-    def import_alone(self, item: _Item) -> None:
-        """One record in its own SAVEPOINT: refused records are reported, the others kept."""
-        if not self.report_reading(item):
-            return
-        savepoint = db.session.begin_nested()
-        try:
-            outcome = self.save(item)
-        except (ServiceError, IntegrityError) as error:
-            savepoint.rollback()
-            self.summary.reject(
-                item.position, item.path, "refused", str(getattr(error, "message", error))[:200]
-            )
-            return
-        savepoint.commit()
-        self.count(outcome)
-
-    def save(self, item: _Item) -> str:
-        """Create, update or leave the contract; return which (a ImportSummary counter name)."""
-        record, buyer_id = item.record, item.buyer_id
-        contract = db.session.scalar(
-            select(Contract).where(Contract.buyer_id == buyer_id, Contract.reference == record.reference)
-        )
-        data = contract_data(record, buyer_id, contract)
-        if contract is None:
-            contract = create_contract(self.actor, data)
-            set_committed_value(contract, "clauses", [])  # a new contract has none: spare the lazy load
-            add_missing_clauses(self.actor, contract, record.clause_kinds)
-            return "created"
-        outcome = self.compare(item, contract, data)
-        if outcome == "updated":
-            missing = _missing_clause_kinds(contract, record.clause_kinds)
-            update_contract(self.actor, contract, data)
-            add_missing_clauses(self.actor, contract, missing)
-        return outcome
-
 
 def _begin_outer_transaction() -> None:
-    """Make each record's SAVEPOINT nest inside the file's transaction, on SQLite too.
+    """Make each batch's SAVEPOINT nest inside the file's transaction, on SQLite too.
 
     pysqlite only opens a transaction before a data-changing statement; a SAVEPOINT issued first would be
     the outermost one, and releasing it would commit. A no-op UPDATE opens the transaction.
     """
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(text("UPDATE buyers SET id = id WHERE 1 = 0"))
-
-
-def _number_new_rows() -> None:
-    """Give new rows the id SQLite would (max + 1, in insertion order) and their timestamps before the flush.
-
-    With nothing to read back, SQLAlchemy inserts a batch's rows in one statement per table; on SQLite it
-    otherwise inserts them one by one with RETURNING. The file's transaction holds the write lock.
-    """
-    now = utcnow()
-    new: dict[type, list] = {}
-    for obj in db.session.new:
-        if isinstance(obj, Contract | Company | Clause) and obj.id is None:
-            new.setdefault(type(obj), []).append(obj)
-            obj.created_at = obj.created_at or now
-            obj.updated_at = obj.updated_at or now
-    for model, objects in new.items():
-        next_id = (db.session.scalar(select(func.max(model.id))) or 0) + 1
-        for offset, obj in enumerate(sorted(objects, key=lambda o: inspect(o).insert_order)):
-            obj.id = next_id + offset
-
-
-def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> ContractData:
-    return ContractData(
-        buyer_id=buyer_id,
-        reference=record.reference,
-        object=(record.object or _("Objet non renseigné dans les données essentielles"))[:1000],
-        nature=record.nature,
-        kind=record.kind,
-        procedure=record.procedure,
-        cpv_code=record.cpv_code,
-        amount_excl_tax=record.amount,
-        notified_on=record.notified_on,
-        duration_months=record.duration_months,
-        place_code=record.place_code,
-        place_type=record.place_type,
-        territory_id=contract.territory_id if contract is not None else None,
-        environmental_considerations=record.environmental,
-        holders=record.holders,
-        source=contract.source if contract is not None else ContractSource.DECP,
-        decp_published_on=record.published_on,
-    )
-
-
-def _same(contract: Contract, data: ContractData) -> bool:
-    """Compare what the record would write with what is stored (DECP fields only)."""
-    stored = contract_snapshot(contract)
-    wanted = {key: getattr(data, key) for key in stored if key != "holders"}
-    wanted["environmental_considerations"] = sorted(data.environmental_considerations)
-    wanted["object"] = data.object.strip()
-    wanted["holders"] = [h.identifier for h in data.holders]
-    return audit.diff(stored, wanted) == {} and contract.decp_published_on == data.decp_published_on
-
-
-def _missing_clause_kinds(contract: Contract, kinds: list[str]) -> list[str]:
-    present = {c.kind for c in contract.clauses}
-    if ClauseKind.INSERTION_OBJECT in present:
-        present.add(ClauseKind.EXECUTION_CONDITION)  # both are "Clause sociale" in DECP
-    return [k for k in kinds if k not in present]
-
-
-def add_missing_clauses(actor, contract: Contract, kinds: list[str], *, flush: bool = True) -> None:
-    """``considerationsSociales`` → clauses "to review": DECP carries neither hours, weight nor article."""
-    for kind in _missing_clause_kinds(contract, kinds):
-        if kind == ClauseKind.AWARD_CRITERION:
-            # add_clause requires the criterion's weight, which DECP does not publish: the officer adds it.
-            clause = Clause(
-                contract=contract, kind=kind, hours_method=HoursMethod.MANUAL, needs_review=True, notes=""
-            )
-            db.session.add(clause)
-            if flush:
-                db.session.flush()
-            audit.record(
-                actor,
-                "create",
-                clause,
-                summary=f"Clause {ClauseKind.label_of(kind)} — marché {contract.reference} (DECP)",
-                changes=audit.diff({}, clause_snapshot(clause)),
-            )
-        else:
-            add_clause(actor, contract, ClauseData(kind=kind, needs_review=True), flush=flush)
 
 
 def import_decp(
@@ -402,4 +573,8 @@ def import_decp(
     summary = ImportSummary(file=name)
     _Importer(actor, summary, buyer_siret, batch_size).run(stream, on_record)
     db.session.flush()
+    db.session.expire_all()  # rows were written without the ORM: loaded objects must be read again
     return summary
+
+
+__all__ = ["ImportSummary", "import_decp"]
