@@ -37,7 +37,9 @@ WARNING_REASONS = {
     "invalid_place_code": _l("Code de lieu d'exécution de plus de 20 caractères : laissé vide"),
     "holder_other_identifier": _l("Titulaire identifié autrement que par un SIRET (TVA, HORS-UE…)"),
     "invalid_holder": _l("Titulaire au SIRET invalide ou sans identifiant : titulaire ignoré"),
-    "placeholder_holder": _l("Titulaire à l'identifiant fictif (chiffres tous identiques) : titulaire ignoré"),
+    "placeholder_holder": _l(
+        "Titulaire à l'identifiant fictif (chiffres tous identiques) : titulaire ignoré"
+    ),
     "placeholder_holder_name": _l("Titulaire au nom fictif (« test », « pas de candidat »…) : à vérifier"),
     "unknown_nature": _l("Nature inconnue : nature par défaut retenue"),
     "unknown_procedure": _l("Procédure inconnue : laissée vide"),

@@ -165,15 +165,6 @@ def _display_path(prefix: str, index: int) -> str:
     return f"{base}[{index}]" if base else f"[{index}]"
 
 
-def _rewindable(stream: BinaryIO) -> BinaryIO:
-    seekable = getattr(stream, "seekable", None)
-    if seekable is not None and seekable():
-        return stream
-    copy = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    shutil.copyfileobj(stream, copy)
-    return copy
-
-
 def _skip_value(events: Iterator, depth: int) -> None:
     """Consume a container's events up to its end; refuse the file beyond ``MAX_DEPTH``."""
     inner = 1
@@ -245,7 +236,17 @@ def _problems(value, path: str, found: list[tuple[str, str]]):
 
 def iter_records(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield every record of the file; raise UnreadableFile on broken JSON or when no container is found."""
-    stream = _rewindable(stream)
+    seekable = getattr(stream, "seekable", None)
+    if seekable is not None and seekable():
+        yield from _read_twice(stream)
+        return
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as copy:
+        shutil.copyfileobj(stream, copy)
+        copy.seek(0)
+        yield from _read_twice(copy)
+
+
+def _read_twice(stream: BinaryIO) -> Iterator[RawRecord]:
     start = stream.tell()
     try:
         # Valid JSON, nearly every file, is read as it is; only a file the parser refuses is sanitised.
