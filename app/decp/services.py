@@ -20,6 +20,8 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -30,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from app.contracts.models import Clause, Contract, ContractHolder
 from app.contracts.services import HolderData, category_for_cpv
 from app.core import audit
+from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.forms import normalize_siret
@@ -130,11 +133,26 @@ def _holder_key(holder: HolderData) -> tuple[str, str]:
     return (holder.identifier_type, holder.identifier)
 
 
+def _plain(value):
+    """A snapshot value as the audit log stores it (JSON): Decimal and date as text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _snapshot(row: dict, holders: list[tuple[str, str]]) -> dict:
-    snapshot = {name: row[name] for name in FIELDS}
+    """What is compared and audited, already as JSON values: comparing them is then cheap."""
+    snapshot = {name: _plain(row[name]) for name in FIELDS}
     snapshot["environmental_considerations"] = sorted(snapshot["environmental_considerations"] or [])
     snapshot["holders"] = [identifier for _type, identifier in holders]
     return snapshot
+
+
+def _diff(before: dict, after: dict) -> dict[str, list]:
+    """``audit.diff`` for two snapshots made of JSON values."""
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
 def _missing_clause_kinds(present: set[str], kinds: list[str]) -> list[str]:
@@ -167,6 +185,8 @@ class _Importer:
         self.created_buyers: list[str] = []
         self.created_companies = 0
         self.now = utcnow()
+        self.actor_id = getattr(actor, "id", None)  # as audit.record files the actor
+        self.actor_label = getattr(actor, "email", None) or str(actor or "système")
 
     # Reading -------------------------------------------------------------------------------------
 
@@ -275,20 +295,26 @@ class _Importer:
         self.upsert(written)
         self.write_holders(written)
         self.write_clauses(states)
-        with audit.deferred() as pending:
-            for key, action, changes in log:
-                state = states[key]
-                if state.id is None:  # refused by the upsert's WHERE: a concurrent import ranked higher
-                    continue
-                audit.record(
-                    self.actor,
-                    action,
-                    object_type="Contract",
-                    object_id=state.id,
-                    summary=f"Marché {key[1]} (DECP)",
-                    changes=changes,
-                )
-            audit.write_deferred(pending)
+        entries = [
+            self.audit_row(action, states[key].id, key[1], changes)
+            for key, action, changes in log
+            if states[key].id is not None  # else refused by the upsert's WHERE: another import ranked higher
+        ]
+        if entries:
+            db.session.execute(AuditEntry.__table__.insert(), entries)
+
+    def audit_row(self, action: str, contract_id: int, reference: str, changes: dict) -> dict:
+        """The row ``audit.record`` would add, built directly: the changes are JSON values already."""
+        return {
+            "occurred_at": self.now,
+            "user_id": self.actor_id,
+            "actor": self.actor_label,
+            "action": action,
+            "object_type": "Contract",
+            "object_id": str(contract_id),
+            "summary": f"Marché {reference} (DECP)",
+            "changes": changes,
+        }
 
     def apply(self, item: _Item, states: dict, log: list) -> None:
         """What this record does to its contract, given the records before it: counted and logged."""
@@ -314,7 +340,7 @@ class _Importer:
                 holders_changed=True,
                 new_clauses=list(record.clause_kinds),
             )
-            changes = audit.diff({}, states[key].fields)
+            changes = _diff({}, states[key].fields)
             if record.clause_kinds:
                 changes["clauses"] = [[], sorted(record.clause_kinds)]
             log.append((key, "create", changes))
@@ -323,14 +349,14 @@ class _Importer:
         changes: dict = {}
         if state.rank is None or item.rank > state.rank:
             after = _snapshot(row, holders)
-            changes = audit.diff(state.fields, after)
+            changes = _diff(state.fields, after)
             state.fields, state.rank, state.row = after, item.rank, row
             if holders != state.holders:
                 state.holders, state.holders_changed = holders, True
         elif (
             record.published_on is not None
             and state.fields["decp_published_on"] is not None
-            and record.published_on < state.fields["decp_published_on"]
+            and record.published_on.isoformat() < state.fields["decp_published_on"]
         ):
             self.summary.warn(
                 item.position,
