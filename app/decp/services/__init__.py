@@ -36,9 +36,9 @@ from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.forms import normalize_siret
-from app.decp.normalize import Record, Rejected, buyer_siret_of, normalize_record
-from app.decp.reader import RawRecord, iter_records
-from app.decp.summary import ImportSummary
+from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record
+from app.decp.services.reader import RawRecord, iter_records
+from app.decp.services.summary import ImportSummary
 from app.extensions import db
 from app.referential.models import Buyer, Company
 
