@@ -146,6 +146,10 @@ def export_command(buyer_siret: str, year: int, output: Path | None) -> None:
         click.echo(f"{result.exported} marché(s) écrit(s) dans {output}.", err=True)
     else:
         click.echo(text)
+    if result.undated:
+        click.echo(
+            f"{result.undated} marché(s) sans date de publication connue : date du jour indiquée.", err=True
+        )
     for reference, reason in result.left_out:
         click.echo(f"Non exporté : {reference} — {reason}", err=True)
 
