@@ -26,7 +26,6 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select, text, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from app.contracts.models import Clause, Contract, ContractHolder
@@ -36,6 +35,8 @@ from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.forms import normalize_siret
+from app.decp.services import bulk
+from app.decp.services.bulk import bulk_insert
 from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record
 from app.decp.services.reader import RawRecord, iter_records
 from app.decp.services.summary import ImportSummary
@@ -162,10 +163,15 @@ def _missing_clause_kinds(present: set[str], kinds: list[str]) -> list[str]:
     return [k for k in kinds if k not in present]
 
 
-def _insert(table):
-    """INSERT for the session's database, with its ON CONFLICT clause."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+def _audit_row(action: str, contract_id: int, reference: str, changes: dict) -> dict:
+    """The row ``audit.record`` would add (actor apart), built directly: the changes are JSON values already."""
+    return {
+        "action": action,
+        "object_type": "Contract",
+        "object_id": str(contract_id),
+        "summary": f"Marché {reference} (DECP)",
+        "changes": changes,
+    }
 
 
 def _chunks(values: list, size: int = _CHUNK):
@@ -296,25 +302,13 @@ class _Importer:
         self.write_holders(written)
         self.write_clauses(states)
         entries = [
-            self.audit_row(action, states[key].id, key[1], changes)
+            _audit_row(action, states[key].id, key[1], changes)
             for key, action, changes in log
             if states[key].id is not None  # else refused by the upsert's WHERE: another import ranked higher
         ]
         if entries:
-            db.session.execute(AuditEntry.__table__.insert(), entries)
-
-    def audit_row(self, action: str, contract_id: int, reference: str, changes: dict) -> dict:
-        """The row ``audit.record`` would add, built directly: the changes are JSON values already."""
-        return {
-            "occurred_at": self.now,
-            "user_id": self.actor_id,
-            "actor": self.actor_label,
-            "action": action,
-            "object_type": "Contract",
-            "object_id": str(contract_id),
-            "summary": f"Marché {reference} (DECP)",
-            "changes": changes,
-        }
+            actor = {"occurred_at": self.now, "user_id": self.actor_id, "actor": self.actor_label}
+            bulk.execute(*bulk_insert(AuditEntry.__table__, entries, actor))
 
     def apply(self, item: _Item, states: dict, log: list) -> None:
         """What this record does to its contract, given the records before it: counted and logged."""
@@ -406,12 +400,9 @@ class _Importer:
         """One INSERT … ON CONFLICT DO UPDATE for the batch; the WHERE keeps the higher-ranked publication."""
         if not written:
             return
-        rows = []
-        for _key, state in written:
-            row = dict(state.row, decp_rank=state.rank, updated_at=self.now)
-            row.update(created_at=self.now, source=ContractSource.DECP, version=1)
-            rows.append(row)
-        insert = _insert(_CONTRACTS)
+        rows = [dict(state.row, decp_rank=state.rank) for _key, state in written]
+        constants = {"created_at": self.now, "updated_at": self.now, "source": ContractSource.DECP, "version": 1}
+        insert, parameters = bulk_insert(_CONTRACTS, rows, constants)
         updated = {name: insert.excluded[name] for name in (*FIELDS, "category", "decp_rank", "updated_at")}
         updated["version"] = _CONTRACTS.c.version + 1  # an officer's open edit form is now stale
         statement = insert.on_conflict_do_update(
@@ -419,7 +410,7 @@ class _Importer:
             set_=updated,
             where=or_(_CONTRACTS.c.decp_rank.is_(None), insert.excluded.decp_rank > _CONTRACTS.c.decp_rank),
         ).returning(_CONTRACTS.c.id, _CONTRACTS.c.buyer_id, _CONTRACTS.c.reference)
-        ids = {(r.buyer_id, r.reference): r.id for r in db.session.execute(statement, rows)}
+        ids = {(r.buyer_id, r.reference): r.id for r in bulk.execute(statement, parameters)}
         for key, state in written:
             state.id = ids.get(key)
 
@@ -434,26 +425,25 @@ class _Importer:
             for position, key in enumerate(state.holders)
         ]
         if rows:
-            db.session.execute(ContractHolder.__table__.insert(), rows)
+            bulk.execute(*bulk_insert(ContractHolder.__table__, rows))
 
     def write_clauses(self, states: dict[tuple[int, str], _State]) -> None:
         """``considerationsSociales`` → clauses "to review": DECP carries neither hours, weight nor article."""
         rows = [
-            {
-                "contract_id": state.id,
-                "kind": kind,
+            {"contract_id": state.id, "kind": kind}
+            for state in states.values()
+            if state.id is not None
+            for kind in state.new_clauses
+        ]
+        if rows:
+            constants = {
                 "hours_method": HoursMethod.MANUAL,
                 "needs_review": True,
                 "notes": "",
                 "created_at": self.now,
                 "updated_at": self.now,
             }
-            for state in states.values()
-            if state.id is not None
-            for kind in state.new_clauses
-        ]
-        if rows:
-            db.session.execute(Clause.__table__.insert(), rows)
+            bulk.execute(*bulk_insert(Clause.__table__, rows, constants))
 
     def ensure_buyers(self, items: list[_Item]) -> None:
         """Find or create the batch's buyers, outside its SAVEPOINT: they stay if a record fails."""
@@ -468,11 +458,10 @@ class _Importer:
             return
         missing = self.load_ids(Buyer, Buyer.siret, list(names), self.buyer_ids)
         if missing:
-            rows = [
-                {"siret": siret, "name": (names[siret][1] or siret)[:255], "created_at": self.now}
-                for siret in sorted(missing)
-            ]
-            db.session.execute(_insert(Buyer.__table__).on_conflict_do_nothing(), rows)
+            rows = [{"siret": siret, "name": (names[siret][1] or siret)[:255]} for siret in sorted(missing)]
+            constants = {"created_at": self.now, "updated_at": self.now}
+            insert, parameters = bulk_insert(Buyer.__table__, rows, constants)
+            bulk.execute(insert.on_conflict_do_nothing(), parameters)
             self.created_buyers += sorted(missing)
             self.load_ids(Buyer, Buyer.siret, sorted(missing), self.buyer_ids)
 
@@ -503,15 +492,12 @@ class _Importer:
         missing = self.load_companies(set(names))
         if missing:
             rows = [
-                {
-                    "identifier_type": key[0],
-                    "identifier": key[1],
-                    "name": (names[key][2] or key[1])[:255],
-                    "created_at": self.now,
-                }
+                {"identifier_type": key[0], "identifier": key[1], "name": (names[key][2] or key[1])[:255]}
                 for key in sorted(missing)
             ]
-            db.session.execute(_insert(Company.__table__).on_conflict_do_nothing(), rows)
+            constants = {"created_at": self.now, "updated_at": self.now}
+            insert, parameters = bulk_insert(Company.__table__, rows, constants)
+            bulk.execute(insert.on_conflict_do_nothing(), parameters)
             self.created_companies += len(missing)
             self.load_companies(missing)
 
