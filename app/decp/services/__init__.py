@@ -15,10 +15,12 @@ unchanged contract is not written at all. Counts and warnings are those of readi
 in the file's order. The caller commits once per file: a file is imported whole or not at all.
 """
 
+import gc
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -572,6 +574,25 @@ def _begin_outer_transaction() -> None:
         db.session.execute(text("UPDATE buyers SET id = id WHERE 1 = 0"))
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Spare the import the garbage collector's rescans of the application's long-lived objects.
+
+    A record creates a few hundred short-lived objects and no cycle to speak of; with the default
+    thresholds the collector scans everything the application holds again and again, a third of the
+    import's CPU time. Objects alive before the import are frozen out of the scans (``gc.freeze``) and the
+    youngest generation is collected less often; both are restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def import_decp(
     actor,
     stream: BinaryIO,
@@ -583,7 +604,8 @@ def import_decp(
 ) -> ImportSummary:
     """Import one DECP file; raise reader.UnreadableFile when the file itself cannot be read."""
     summary = ImportSummary(file=name)
-    _Importer(actor, summary, buyer_siret, batch_size).run(stream, on_record)
+    with _fewer_collections():
+        _Importer(actor, summary, buyer_siret, batch_size).run(stream, on_record)
     db.session.flush()
     db.session.expire_all()  # rows were written without the ORM: loaded objects must be read again
     return summary
