@@ -20,7 +20,7 @@ CLI_ACTOR = "import DECP (ligne de commande)"
 
 def _import_file(path: Path, *, dry_run: bool, buyer: str | None, show_progress: bool) -> ImportSummary:
     """Import one file in its own transaction: committed whole, or rolled back (dry run, unreadable)."""
-    size = path.stat().st_size
+    size = 2 * path.stat().st_size  # read twice: containers first, then records (reader.py)
     with path.open("rb") as handle:
         if show_progress:
             with click.progressbar(length=size, label=path.name, file=sys.stderr, show_pos=False) as bar:
