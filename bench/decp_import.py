@@ -183,7 +183,9 @@ def main() -> None:
                     if args.tracemalloc:
                         traced = tracemalloc.get_traced_memory()[1] / 1024 / 1024
                         tracemalloc.stop()
-                        print(f"Mémoire : pic des allocations Python pendant l'import (tracemalloc) {traced:.0f} Mo")
+                        print(
+                            f"Mémoire : pic des allocations Python pendant l'import (tracemalloc) {traced:.0f} Mo"
+                        )
                 if args.reimport:
                     wall, cpu, again = timed(run_import)
                     assert again.created == again.updated == 0, again.as_dict()
@@ -205,7 +207,9 @@ def main() -> None:
         print(line("Import", imports))
         if reimports:
             print(line("Réimport (inchangé)", reimports))
-        print(f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo (avant les imports : {rss_before:.0f} Mo)")
+        print(
+            f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo (avant les imports : {rss_before:.0f} Mo)"
+        )
 
 
 if __name__ == "__main__":

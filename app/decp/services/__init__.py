@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.core.db import utcnow
-from app.core.forms import normalize_siret
+from app.core.identifiers import normalize_siret
 from app.decp.services import bulk
 from app.decp.services.bulk import bulk_insert
 from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record

@@ -19,7 +19,7 @@ from app.core.enums import (
     Nature,
     Procedure,
 )
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.decp.services import cleaning
 from app.decp.services.cleaning import Warn, clean_text, fold
 from app.decp.services.reader import CONCESSION
@@ -122,43 +122,48 @@ def _party(record: dict, *keys: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _holder(item, warn: Warn) -> HolderData | None:
+    """One ``titulaire``, or None (with a warning) when it identifies nobody usable."""
+    if not isinstance(item, dict):
+        warn("invalid_holder", str(item)[:80])
+        return None
+    identifier = str(item.get("id") or "").strip()
+    name = clean_text(item.get("denominationSociale") or item.get("nom"), "denominationSociale", warn)
+    declared = item.get("typeIdentifiant")
+    id_type = cleaning.match_label(declared, _IDENTIFIER_TYPES) if declared else None
+    if id_type is None:
+        # Undeclared or misspelt type: 14 digits are a SIRET, anything else is taken as given.
+        compact = normalize_siret(identifier)
+        id_type = IdentifierType.SIRET if compact.isdigit() and len(compact) == 14 else None
+    if not identifier or len(identifier) > MAX_HOLDER_ID_LENGTH:
+        warn("invalid_holder", f"identifiant absent ou trop long : {identifier[:60] or name or '—'}")
+        return None
+    if id_type is None:
+        warn("invalid_holder", f"type d'identifiant inconnu : {declared or '—'} ({identifier})")
+        return None
+    if id_type != IdentifierType.SIRET:
+        warn("holder_other_identifier", f"{id_type} {identifier}")
+    elif not is_valid_siret(identifier):
+        warn("invalid_holder", f"SIRET invalide : {identifier}")
+        return None
+    else:
+        identifier = normalize_siret(identifier)
+    if cleaning.is_placeholder_identifier(identifier):
+        warn("placeholder_holder", f"{identifier} ({name or '—'})")
+        return None
+    if cleaning.is_placeholder_name(name):
+        warn("placeholder_holder_name", f"{identifier} : {name}")
+    return HolderData(identifier=identifier, name=name or identifier, identifier_type=id_type)
+
+
 def _holders(items: list, warn: Warn) -> list[HolderData]:
     holders: list[HolderData] = []
     seen = set()
     for item in items:
-        if not isinstance(item, dict):
-            warn("invalid_holder", str(item)[:80])
-            continue
-        identifier = str(item.get("id") or "").strip()
-        name = clean_text(item.get("denominationSociale") or item.get("nom"), "denominationSociale", warn)
-        declared = item.get("typeIdentifiant")
-        id_type = cleaning.match_label(declared, _IDENTIFIER_TYPES) if declared else None
-        if id_type is None:
-            # Undeclared or misspelt type: 14 digits are a SIRET, anything else is taken as given.
-            compact = normalize_siret(identifier)
-            id_type = IdentifierType.SIRET if compact.isdigit() and len(compact) == 14 else None
-        if not identifier or len(identifier) > MAX_HOLDER_ID_LENGTH:
-            warn("invalid_holder", f"identifiant absent ou trop long : {identifier[:60] or name or '—'}")
-            continue
-        if id_type is None:
-            warn("invalid_holder", f"type d'identifiant inconnu : {declared or '—'} ({identifier})")
-            continue
-        if id_type == IdentifierType.SIRET:
-            if not is_valid_siret(identifier):
-                warn("invalid_holder", f"SIRET invalide : {identifier}")
-                continue
-            identifier = normalize_siret(identifier)
-        else:
-            warn("holder_other_identifier", f"{id_type} {identifier}")
-        if cleaning.is_placeholder_identifier(identifier):
-            warn("placeholder_holder", f"{identifier} ({name or '—'})")
-            continue
-        if cleaning.is_placeholder_name(name):
-            warn("placeholder_holder_name", f"{identifier} : {name}")
-        if (id_type, identifier) in seen:
-            continue
-        seen.add((id_type, identifier))
-        holders.append(HolderData(identifier=identifier, name=name or identifier, identifier_type=id_type))
+        holder = _holder(item, warn)
+        if holder is not None and (holder.identifier_type, holder.identifier) not in seen:
+            seen.add((holder.identifier_type, holder.identifier))
+            holders.append(holder)
     return holders
 
 

@@ -179,42 +179,47 @@ def _skip_value(events: Iterator, depth: int) -> None:
                 return
 
 
+def _prefix(stack: list[tuple[str, bool]], key: str) -> str:
+    """The ijson prefix of a value that starts now, given the containers open around it."""
+    if not stack:
+        return ""
+    parent, parent_is_array = stack[-1]
+    name = "item" if parent_is_array else key
+    return f"{parent}.{name}" if parent else name
+
+
+def _is_decp_container(prefix: str, event: str) -> bool:
+    """``marches`` as an object, or a list whose items are records (even empty): the file is DECP."""
+    return prefix == "marches" or (
+        event == "start_array" and (f"{prefix}.item" if prefix else "item") in CONTAINERS
+    )
+
+
 def _containers(stream: BinaryIO) -> list[str]:
     """The prefixes of the DECP containers of the file, in reading order (first pass, nothing built)."""
     found: list[str] = []
-    seen_marches = False
+    is_decp = False
     stack: list[tuple[str, bool]] = []  # open containers at the top of the file: (prefix, is_array)
     key = ""
     events = ijson.basic_parse(stream)
     for event, value in events:
         if event == "map_key":
             key = value
-            continue
-        if event == "end_map" or event == "end_array":
+        elif event == "end_map" or event == "end_array":
             stack.pop()
-            continue
-        if stack:
-            parent, parent_is_array = stack[-1]
-            name = "item" if parent_is_array else key
-            prefix = f"{parent}.{name}" if parent else name
-        else:
-            prefix = ""
-        if event != "start_map" and event != "start_array":
-            continue  # a scalar outside the records
-        if prefix in CONTAINERS:  # a record: not kept at all in this pass
-            if prefix not in found:
-                found.append(prefix)
-            _skip_value(events, len(stack))
-            continue
-        if prefix == "marches":
-            seen_marches = True
-        if event == "start_array" and (f"{prefix}.item" if prefix else "item") in CONTAINERS:
-            seen_marches = True  # an empty container is still a DECP file
-        if len(stack) >= 3:  # no container is deeper: skip this value whole
-            _skip_value(events, len(stack))
-            continue
-        stack.append((prefix, event == "start_array"))
-    if not found and not seen_marches:
+        elif event == "start_map" or event == "start_array":
+            prefix = _prefix(stack, key)
+            if prefix in CONTAINERS:  # a record: not kept at all in this pass
+                if prefix not in found:
+                    found.append(prefix)
+                _skip_value(events, len(stack))
+                continue
+            is_decp = is_decp or _is_decp_container(prefix, event)
+            if len(stack) >= 3:  # no container is deeper: skip this value whole
+                _skip_value(events, len(stack))
+            else:
+                stack.append((prefix, event == "start_array"))
+    if not found and not is_decp:
         raise UnreadableFile("aucune liste « marches » ni « concessions » trouvée")
     return found
 
