@@ -55,11 +55,13 @@ def test_a_record_the_database_refuses_is_rejected_alone_and_the_batch_kept(db, 
 
     monkeypatch.setattr(services, "contract_row", broken_cpv_for_r0007)
 
-    summary = _import([_record(i) for i in range(20)])
+    summary = _import([_record(i) for i in range(20)] + [_record(3)])
     db.session.commit()
 
-    assert (summary.created, summary.rejected) == (19, 1)
+    assert (summary.created, summary.unchanged, summary.rejected) == (19, 1, 1)
     assert summary.rejections[0]["position"] == 7 and summary.rejections[0]["reason"] == "refused"
+    # The batch redone record by record reports the duplicate once, as a first pass would.
+    assert summary.warnings["duplicate"] == 1
     references = set(db.session.scalars(select(Contract.reference)))
     assert len(references) == 19 and "R0007" not in references
     # One clause to review per contract, none left behind by the refused record.

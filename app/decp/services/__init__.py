@@ -72,6 +72,7 @@ class _Importer:
         self.buyer_filter = normalize_siret(buyer_siret) if buyer_siret else None
         self.batch_size = batch_size or DEFAULT_BATCH_SIZE
         self.seen: set[int] = set()  # hashes of the contracts met in this import (duplicate warnings)
+        self.seen_in_batch: list[int] = []  # forgotten again if the batch is rolled back
         self.now = utcnow()
         self.store = Store(self.now)
         self.actor_id = getattr(actor, "id", None)  # as audit.record files the actor
@@ -131,14 +132,12 @@ class _Importer:
         self.store.ensure_buyers(items)
         self.store.ensure_companies(items)
         mark = self.summary_mark()
-        seen_before = set(self.seen)
         savepoint = db.session.begin_nested()
         try:
             self.write_batch(items)
         except DBAPIError:
             savepoint.rollback()
             self.summary_restore(mark)
-            self.seen = seen_before
             for item in items:
                 self.write_alone(item)
             return
@@ -146,14 +145,12 @@ class _Importer:
 
     def write_alone(self, item: _Item) -> None:
         mark = self.summary_mark()
-        seen_before = set(self.seen)
         savepoint = db.session.begin_nested()
         try:
             self.write_batch([item])
         except DBAPIError as error:
             savepoint.rollback()
             self.summary_restore(mark)
-            self.seen = seen_before
             if not self.report_reading(item):
                 return
             message = str(getattr(error, "orig", error)).splitlines()[0]
@@ -203,7 +200,9 @@ class _Importer:
             self.summary.warn(
                 item.position, "duplicate", f"{record.reference} (acheteur {record.buyer_siret})"
             )
-        self.seen.add(marker)
+        else:
+            self.seen.add(marker)
+            self.seen_in_batch.append(marker)
         state = states.get(key)
         if state is None:
             states[key] = ContractState(
@@ -277,6 +276,7 @@ class _Importer:
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def summary_mark(self) -> tuple:
+        self.seen_in_batch = []
         s = self.summary
         return (
             s.created,
@@ -289,6 +289,7 @@ class _Importer:
         )
 
     def summary_restore(self, mark: tuple) -> None:
+        self.seen.difference_update(self.seen_in_batch)
         s = self.summary
         s.created, s.updated, s.unchanged, s.rejected, s.warnings, rejections, examples = mark
         del s.rejections[rejections:]
