@@ -43,6 +43,7 @@ from app.decp.services.publications import (
     snapshot,
 )
 from app.decp.services.reader import RawRecord, iter_records
+from app.decp.services.seen import SeenKeys
 from app.decp.services.store import Store
 from app.decp.services.summary import ImportSummary
 from app.extensions import db
@@ -71,8 +72,7 @@ class _Importer:
         self.summary = summary
         self.buyer_filter = normalize_siret(buyer_siret) if buyer_siret else None
         self.batch_size = batch_size or DEFAULT_BATCH_SIZE
-        self.seen: set[int] = set()  # hashes of the contracts met in this import (duplicate warnings)
-        self.seen_in_batch: list[int] = []  # forgotten again if the batch is rolled back
+        self.seen = SeenKeys()  # the contracts met in this import, for the duplicate warnings
         self.now = utcnow()
         self.store = Store(self.now)
         self.actor_id = getattr(actor, "id", None)  # as audit.record files the actor
@@ -142,6 +142,7 @@ class _Importer:
                 self.write_alone(item)
             return
         savepoint.commit()
+        self.seen.keep()
 
     def write_alone(self, item: _Item) -> None:
         mark = self.summary_mark()
@@ -157,6 +158,7 @@ class _Importer:
             self.summary.reject(item.position, item.path, "refused", message[:200])
             return
         savepoint.commit()
+        self.seen.keep()
 
     def report_reading(self, item: _Item) -> bool:
         """Report the record's normalisation warnings and rejection; return whether it is to be saved."""
@@ -195,14 +197,12 @@ class _Importer:
         record, row = item.record, item.row
         key = (row["buyer_id"], record.reference)
         holders = [holder_key(h) for h in record.holders]
-        marker = hash(key)
-        if marker in self.seen:
+        if key in self.seen:
             self.summary.warn(
                 item.position, "duplicate", f"{record.reference} (acheteur {record.buyer_siret})"
             )
         else:
-            self.seen.add(marker)
-            self.seen_in_batch.append(marker)
+            self.seen.stage(key)
         state = states.get(key)
         if state is None:
             states[key] = ContractState(
@@ -276,7 +276,6 @@ class _Importer:
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def summary_mark(self) -> tuple:
-        self.seen_in_batch = []
         s = self.summary
         return (
             s.created,
@@ -289,7 +288,7 @@ class _Importer:
         )
 
     def summary_restore(self, mark: tuple) -> None:
-        self.seen.difference_update(self.seen_in_batch)
+        self.seen.forget()
         s = self.summary
         s.created, s.updated, s.unchanged, s.rejected, s.warnings, rejections, examples = mark
         del s.rejections[rejections:]
