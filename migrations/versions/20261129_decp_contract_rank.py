@@ -1,7 +1,7 @@
 """Contracts keep the rank of the DECP publication they hold (order-independent imports).
 
 Revision ID: 7d3c2a91f4b5
-Revises: e37d06a963e8
+Revises: 5e2c7a91d3f4
 Create Date: 2026-11-29 02:30:00+00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7d3c2a91f4b5"
-down_revision = "e37d06a963e8"
+down_revision = "5e2c7a91d3f4"
 branch_labels = None
 depends_on = None
 
