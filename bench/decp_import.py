@@ -1,7 +1,12 @@
 """Benchmark (not a test): import a generated DECP file of 100 000 records, print speed and peak memory.
 
-    /work/main/.venv/bin/python bench/decp_import.py [--records 100000] [--database-url URL] [--tracemalloc]
-        [--reimport]
+    /work/venv/bin/python bench/decp_import.py [--records 100000] [--database-url URL] [--repeat 3]
+        [--reimport] [--tracemalloc]
+
+Each run measures, on the same file and in the same process, a floor (ijson's C parser building every
+record, nothing else) and the import into an empty database; the medians are printed, in records per
+second of elapsed and of CPU time, with the ratio import / floor: on a machine shared with other work,
+the ratio is the figure to compare between runs.
 
 Without ``--database-url`` a fresh SQLite file in a temporary directory is used; with a PostgreSQL URL,
 use an empty database you can throw away (tables are created, then dropped). Peak memory is the
@@ -15,6 +20,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -102,10 +108,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def timed(action) -> tuple[float, float, object]:
+    """Run ``action``; return (wall seconds, CPU seconds of this process, its result)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def floor(source: Path) -> int:
+    """The floor: ijson's C parser building every record, nothing else (no normalisation, no database)."""
+    import ijson
+
+    with source.open("rb") as handle:
+        return sum(1 for _record in ijson.items(handle, "marches.marche.item"))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--database-url")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (the median is reported)")
     parser.add_argument("--tracemalloc", action="store_true")
     parser.add_argument("--reimport", action="store_true", help="import the same file a second time")
     args = parser.parse_args()
@@ -129,42 +155,61 @@ def main() -> None:
         from app.extensions import db
 
         app = create_app()
+        engine = "PostgreSQL" if args.database_url and "postgresql" in args.database_url else "SQLite"
+        floors, imports, reimports = [], [], []
         with app.app_context():
-            db.create_all()
             rss_before = peak_rss_mb()
-            if args.tracemalloc:
-                tracemalloc.start()
-            started = time.perf_counter()
-            with source.open("rb") as handle:
-                summary = import_decp("benchmark", handle, name=source.name)
-            db.session.commit()
-            elapsed = time.perf_counter() - started
-            traced_peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024 if args.tracemalloc else None
-            print(
-                f"Import : lus {summary.read}, créés {summary.created}, mis à jour {summary.updated}, "
-                f"inchangés {summary.unchanged}, rejetés {summary.rejected}, avertissements {summary.warning_count}"
-            )
-            print(f"Durée : {elapsed:.1f} s — {summary.read / elapsed:.0f} enregistrements/seconde")
-            print(
-                f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo (avant l'import : {rss_before:.0f} Mo)"
-            )
-            if traced_peak is not None:
-                print(
-                    f"Mémoire : pic des allocations Python pendant l'import (tracemalloc) {traced_peak:.0f} Mo"
-                )
-            if args.reimport:
-                started = time.perf_counter()
-                with source.open("rb") as handle:
-                    summary = import_decp("benchmark", handle, name=source.name)
-                db.session.commit()
-                elapsed = time.perf_counter() - started
-                print(
-                    f"Réimport du même fichier : inchangés {summary.unchanged}, créés {summary.created}, "
-                    f"mis à jour {summary.updated} — {elapsed:.1f} s, {summary.read / elapsed:.0f} enregistrements/seconde"
-                )
-                print(f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo")
-            if args.database_url:
+            for run in range(args.repeat):
+                floors.append(timed(lambda: floor(source))[:2])
                 db.drop_all()
+                db.create_all()
+                if args.tracemalloc and run == 0:
+                    tracemalloc.start()
+
+                def run_import():
+                    with source.open("rb") as handle:
+                        summary = import_decp("benchmark", handle, name=source.name)
+                    db.session.commit()
+                    return summary
+
+                wall, cpu, summary = timed(run_import)
+                imports.append((wall, cpu))
+                if run == 0:
+                    print(
+                        f"Import : lus {summary.read}, créés {summary.created}, mis à jour {summary.updated}, "
+                        f"inchangés {summary.unchanged}, rejetés {summary.rejected}, "
+                        f"avertissements {summary.warning_count}"
+                    )
+                    if args.tracemalloc:
+                        traced = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+                        tracemalloc.stop()
+                        print(
+                            f"Mémoire : pic des allocations Python pendant l'import (tracemalloc) {traced:.0f} Mo"
+                        )
+                if args.reimport:
+                    wall, cpu, again = timed(run_import)
+                    assert again.created == again.updated == 0, again.as_dict()
+                    reimports.append((wall, cpu))
+            db.drop_all()
+
+        n = args.records
+
+        def line(label: str, measures: list[tuple[float, float]]) -> str:
+            wall, cpu = median([m[0] for m in measures]), median([m[1] for m in measures])
+            floor_wall = median([m[0] for m in floors])
+            return (
+                f"{label:<22} {n / wall:>8.0f} enr./s (temps réel, médiane de {len(measures)}) · "
+                f"{n / cpu:>8.0f} enr./s (CPU) · {wall / floor_wall:>5.1f} × le plancher"
+            )
+
+        print(f"Base : {engine} · {os.cpu_count()} cœurs · charge moyenne {os.getloadavg()[0]:.1f}")
+        print(line("Plancher (ijson seul)", floors))
+        print(line("Import", imports))
+        if reimports:
+            print(line("Réimport (inchangé)", reimports))
+        print(
+            f"Mémoire : pic RSS du processus {peak_rss_mb():.0f} Mo (avant les imports : {rss_before:.0f} Mo)"
+        )
 
 
 if __name__ == "__main__":

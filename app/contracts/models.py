@@ -76,6 +76,9 @@ class Contract(TimestampMixin, Base):
     environmental_considerations: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(10), default=ContractSource.MANUAL)
     decp_published_on: Mapped[date | None]
+    # Rank of the DECP publication the row holds (date|modifications|content hash): a later import keeps
+    # the higher-ranked one, whatever the order of the records and files (app/decp/services.py).
+    decp_rank: Mapped[str | None] = mapped_column(String(64))
     archived_at: Mapped[datetime | None] = mapped_column(index=True)
     # Optimistic locking: an edit based on an older version is refused, never silently applied.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

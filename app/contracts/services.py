@@ -185,8 +185,11 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
     contract.place_type = data.place_type or None
     contract.territory_id = data.territory_id
     contract.environmental_considerations = sorted(set(data.environmental_considerations))
-    contract.source = data.source
-    contract.decp_published_on = data.decp_published_on
+    if contract.id is None:
+        # Provenance is set at creation: an officer's edit keeps a DECP contract's source and publication
+        # date (the export publishes that date; it used to become the export day after an edit).
+        contract.source = data.source
+        contract.decp_published_on = data.decp_published_on
     companies = []
     for index, holder in enumerate(data.holders):
         company = find_or_create_company(

@@ -21,7 +21,7 @@ CLI_ACTOR = "import DECP (ligne de commande)"
 
 def _import_file(path: Path, *, dry_run: bool, buyer: str | None, show_progress: bool) -> ImportSummary:
     """Import one file in its own transaction: committed whole, or rolled back (dry run, unreadable)."""
-    size = path.stat().st_size
+    size = 2 * path.stat().st_size  # read twice: containers first, then records (reader.py)
     with path.open("rb") as handle:
         if show_progress:
             with click.progressbar(length=size, label=path.name, file=sys.stderr, show_pos=False) as bar:
@@ -141,6 +141,10 @@ def export_command(buyer_siret: str, year: int, output: Path | None) -> None:
         click.echo(f"{result.exported} marché(s) écrit(s) dans {output}.", err=True)
     else:
         click.echo(text)
+    if result.undated:
+        click.echo(
+            f"{result.undated} marché(s) sans date de publication connue : date du jour indiquée.", err=True
+        )
     for reference, reason in result.left_out:
         click.echo(f"Non exporté : {reference} — {reason}", err=True)
 

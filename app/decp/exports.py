@@ -44,6 +44,8 @@ class ExportResult:
     document: dict
     exported: int = 0
     left_out: list[tuple[str, str]] = field(default_factory=list)
+    # Exported contracts with no known publication date: the schema requires one, the export day is given.
+    undated: int = 0
 
 
 def contracts_to_export(buyer: Buyer, year: int) -> list[Contract]:
@@ -149,5 +151,7 @@ def export_decp(buyer: Buyer, year: int, *, today: date | None = None) -> Export
             result.left_out.append((contract.reference, " ; ".join(missing)))
             continue
         records.append(marche_record(contract, today or date.today()))
+        if contract.decp_published_on is None:
+            result.undated += 1
     result.exported = len(records)
     return result

@@ -5,6 +5,7 @@ import json
 from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core.auth import role_required
 from app.core.enums import Role
@@ -19,19 +20,34 @@ from app.extensions import db
 from app.referential.models import Buyer
 
 
+@bp.url_value_preprocessor
+def limit_upload_size(endpoint, _values) -> None:
+    """Bound the bytes the upload page reads, before anything parses the body (CSRF checks do, first).
+
+    Werkzeug counts the bytes read, so a chunked upload, which announces no length, is held to it too.
+    """
+    if endpoint == "decp.import_page":
+        request.max_content_length = UPLOAD_MAX_MEGABYTES * 1024 * 1024
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    if not current_user.is_authenticated:
+        return render_template("errors/413.html"), 413
+    flash(
+        _(
+            "Fichier trop volumineux pour la page (%(size)s Mo au plus) : utilisez la commande "
+            "« flask decp import ».",
+            size=UPLOAD_MAX_MEGABYTES,
+        ),
+        "danger",
+    )
+    return render_template("decp/import.html", form=DecpImportForm(formdata=None), summary=None), 413
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_page():
-    if request.content_length and request.content_length > UPLOAD_MAX_MEGABYTES * 1024 * 1024:
-        flash(
-            _(
-                "Fichier trop volumineux pour la page (%(size)s Mo au plus) : utilisez la commande "
-                "« flask decp import ».",
-                size=UPLOAD_MAX_MEGABYTES,
-            ),
-            "danger",
-        )
-        return render_template("decp/import.html", form=DecpImportForm(formdata=None), summary=None), 413
     form = DecpImportForm()
     summary = None
     if form.validate_on_submit():

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from app.contracts.models import Clause, Contract
 from app.core.audit import AuditEntry
 from app.core.enums import ClauseKind
-from app.core.errors import ServiceError
 from app.decp import services
 from app.decp.services import import_decp
 from tests.decp.helpers import DEPARTEMENT, HOLDER_A, HOLDER_B, HOLDER_C, holder_ids
@@ -45,62 +44,46 @@ def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_refused_record_inside_a_batch_leaves_the_others_of_the_batch_written(db, monkeypatch):
-    real_create = services.create_contract
+def test_a_record_the_database_refuses_is_rejected_alone_and_the_batch_kept(db, monkeypatch):
+    real_row = services.contract_row
 
-    def refuse_r0012(actor, data, **options):
-        if data.reference == "R0012":
-            raise ServiceError("Refus de test")
-        return real_create(actor, data, **options)
+    def broken_cpv_for_r0007(record):
+        row = real_row(record)
+        if record.reference == "R0007":
+            row["cpv_code"] = "4500"  # breaks the cpv_format CHECK constraint, seen only when written
+        return row
 
-    monkeypatch.setattr(services, "create_contract", refuse_r0012)
+    monkeypatch.setattr(services, "contract_row", broken_cpv_for_r0007)
 
-    summary = _import([_record(i) for i in range(25)])
+    summary = _import([_record(i) for i in range(20)] + [_record(3)])
     db.session.commit()
 
-    assert (summary.created, summary.rejected) == (24, 1)
-    assert summary.rejections[0]["position"] == 12 and "Refus de test" in summary.rejections[0]["message"]
-    references = set(db.session.scalars(select(Contract.reference)))
-    assert len(references) == 24 and "R0012" not in references
-    # One clause to review per contract, none left behind by the refused record.
-    assert _count(db, Clause) == 24
-
-
-def test_a_record_the_database_refuses_at_the_flush_is_rejected_alone(db, monkeypatch):
-    real_data = services.contract_data
-
-    def broken_cpv_for_r0007(record, buyer_id, contract):
-        data = real_data(record, buyer_id, contract)
-        if data.reference == "R0007":
-            data.cpv_code = (
-                "4500"  # breaks the cpv_format CHECK constraint, seen only when the row is written
-            )
-        return data
-
-    monkeypatch.setattr(services, "contract_data", broken_cpv_for_r0007)
-
-    summary = _import([_record(i) for i in range(20)])
-    db.session.commit()
-
-    assert (summary.created, summary.rejected) == (19, 1)
+    assert (summary.created, summary.unchanged, summary.rejected) == (19, 1, 1)
     assert summary.rejections[0]["position"] == 7 and summary.rejections[0]["reason"] == "refused"
-    assert _count(db, Contract) == 19
+    # The batch redone record by record reports the duplicate once, as a first pass would.
+    assert summary.warnings["duplicate"] == 1
+    references = set(db.session.scalars(select(Contract.reference)))
+    assert len(references) == 19 and "R0007" not in references
+    # One clause to review per contract, none left behind by the refused record.
+    assert _count(db, Clause) == 19
 
 
-def test_every_created_contract_and_clause_has_its_audit_entry_with_its_id(db):
+def test_one_audit_entry_per_created_contract_and_one_for_the_import(db):
     summary = _import([_record(i, social="Critère social" if i % 2 else "Clause sociale") for i in range(23)])
     db.session.commit()
 
     assert summary.created == 23
     contract_ids = set(db.session.scalars(select(Contract.id)))
-    clause_ids = set(db.session.scalars(select(Clause.id)))
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "create")).all()
-    assert {int(e.object_id) for e in entries if e.object_type == "Contract"} == contract_ids
-    assert {int(e.object_id) for e in entries if e.object_type == "Clause"} == clause_ids
-    assert sorted(e.object_id for e in entries if e.object_type == "Contract") == sorted(
-        str(i) for i in contract_ids
-    )
-    assert all(e.actor == ACTOR for e in entries)
+    entries = db.session.scalars(select(AuditEntry)).all()
+    creations = [e for e in entries if e.action == "create"]
+    assert {e.object_type for e in creations} == {"Contract"}
+    assert sorted(int(e.object_id) for e in creations) == sorted(contract_ids)
+    first = next(e for e in creations if e.summary.startswith("Marché R0001"))
+    assert first.changes["clauses"] == [[], [ClauseKind.AWARD_CRITERION]]
+    assert first.changes["holders"] == [None, [HOLDER_A]]
+    imports = [e for e in entries if e.action == "import"]
+    assert len(imports) == 1 and imports[0].changes["created"] == 23
+    assert len(entries) == 24 and all(e.actor == ACTOR for e in entries)
 
 
 def test_a_contract_published_twice_in_one_batch_gets_the_latest_holders(db):

@@ -173,26 +173,25 @@ def test_human_readable_summary_lists_warnings_and_rejections(runner):
     assert "Rejeté n° 16 (marches[16]) : Acheteur absent" in result.output
 
 
-def test_a_record_refused_by_the_contract_rules_is_rejected_alone(runner, db, monkeypatch):
-    from app.core.errors import ServiceError
+def test_a_record_refused_by_the_database_is_rejected_alone(runner, db, monkeypatch):
     from app.decp import services
 
-    real_create = services.create_contract
+    real_row = services.contract_row
 
-    def create_then_refuse(actor, data, **options):
-        contract = real_create(actor, data, **options)  # written, then undone by the savepoint
-        if data.reference == "2023-002":
-            raise ServiceError("Refus de test")
-        return contract
+    def negative_duration(record):
+        row = real_row(record)
+        if record.reference == "2023-002":
+            row["duration_months"] = -1  # breaks the duration_positive CHECK constraint
+        return row
 
-    monkeypatch.setattr(services, "create_contract", create_then_refuse)
+    monkeypatch.setattr(services, "contract_row", negative_duration)
 
     code, summary = import_json(runner, WRAPPED_2022)
 
     assert code == 0
     assert summary["created"] == 2 and summary["rejected"] == 1
     assert summary["rejections"][0]["path"] == "marches.marche[1]"
-    assert "Refus de test" in summary["rejections"][0]["message"]
+    assert summary["rejections"][0]["reason"] == "refused"
     assert contract("2023-002") is None
     assert contract("2023-001") is not None and contract("DSP-2022-01") is not None
     assert _count(db, Contract) == 2

@@ -177,8 +177,22 @@ def test_place_type_spellings(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("45000000", "45000000"), ("45000000-7", "45000000"), ("4500000", None), ("abc", None)],
+    [
+        ("45000000", "45000000"),
+        ("45000000-7", "45000000"),
+        ("9132100", "09132100"),  # the leading zero lost through a number goes back in front
+        ("450000", None),
+        ("abc", None),
+        ("４５０００００", None),  # digits of another script are not a code
+    ],
 )
 def test_cpv_cleaning(value, expected):
     _seen, warn = _collect()
     assert clean_cpv(value, warn) == expected
+
+
+def test_a_seven_digit_cpv_code_is_padded_in_front_with_a_warning():
+    seen, warn = _collect()
+
+    assert clean_cpv(9132100, warn) == "09132100"
+    assert seen == ["cpv_padded"]

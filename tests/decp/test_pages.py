@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.contracts.models import Contract
 from tests import factories
@@ -133,3 +135,42 @@ def test_facilitator_cannot_export(as_facilitator, published):
 
 def test_download_with_bad_parameters_is_a_clear_400(as_officer, published):
     assert as_officer.get("/decp/export/telecharger?buyer_id=x&year=2024").status_code == 400
+
+
+def _chunked_upload(client, content: bytes):
+    """POST the file as a chunked upload: no Content-Length, the server reads until the end."""
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(content), filename="gros.json")})
+    return client.post(
+        "/decp/import",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_upload_is_held_to_the_page_limit_on_the_bytes_read(as_officer, db, monkeypatch):
+    monkeypatch.setattr("app.decp.routes.UPLOAD_MAX_MEGABYTES", 1)
+    document = json.loads(WRAPPED_2022.read_text(encoding="utf-8"))
+    small = json.dumps(document).encode()
+    document["marches"]["marche"][0]["objet"] = "x" * (1024 * 1024)  # the body is now beyond 1 Mo
+    large = json.dumps(document).encode()
+
+    refused = _chunked_upload(as_officer, large)
+
+    assert refused.status_code == 413
+    assert "flask decp import" in refused.get_data(as_text=True)
+    assert _contract_count(db) == 0
+    # The same way of sending, under the limit, is read and imported.
+    accepted = _chunked_upload(as_officer, small)
+    assert accepted.status_code == 200 and _contract_count(db) == 3
+
+
+def test_the_limit_holds_before_the_csrf_check_reads_the_body(app, client, monkeypatch):
+    monkeypatch.setattr("app.decp.routes.UPLOAD_MAX_MEGABYTES", 0)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # CSRFProtect parses the form first
+
+    response = _chunked_upload(client, b'{"marches": []}')
+
+    assert response.status_code == 413 and "Fichier trop volumineux" in response.get_data(as_text=True)
+    assert "Fichier DECP (JSON)" not in response.get_data(as_text=True)

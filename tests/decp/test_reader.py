@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 
@@ -61,4 +62,57 @@ def test_counting_reader_reports_bytes_for_the_progress_bar():
     reader = CountingReader(io.BytesIO(payload), seen.append)
 
     assert len(list(iter_records(reader))) == 50
-    assert sum(seen) == len(payload) == reader.bytes_read
+    # Two passes: one to find the containers, one to build the records.
+    assert sum(seen) == 2 * len(payload) == reader.bytes_read
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot be rewound, as a chunked upload or a pipe."""
+
+    def __init__(self, payload: bytes):
+        self.inner = io.BytesIO(payload)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def test_a_stream_that_cannot_be_rewound_is_read_too():
+    payload = json.dumps({"marches": [{"id": str(i)} for i in range(5)]}).encode()
+
+    assert [r.data["id"] for r in iter_records(_Pipe(payload))] == ["0", "1", "2", "3", "4"]
+
+
+def test_nan_and_infinity_are_read_as_missing_and_noted_per_record():
+    payload = b'{"marches": [{"id": "1", "montant": NaN, "objet": "ratio: NaN, Infinity"}, {"id": "2", "dureeMois": -Infinity}]}'
+
+    records = list(iter_records(io.BytesIO(payload)))
+
+    assert records[0].data == {"id": "1", "montant": None, "objet": "ratio: NaN, Infinity"}
+    assert records[0].problems == [("non_finite", "montant : NaN")]
+    assert records[1].data["dureeMois"] is None and records[1].problems == [
+        ("non_finite", "dureeMois : -Infinity")
+    ]
+
+
+def test_nul_characters_escaped_or_raw_are_noted_on_their_record_only():
+    payload = b'{"marches": [{"id": "1"}, {"id": "2", "objet": "a\\u0000b"}, {"id": "3", "objet": "c\x00d"}]}'
+
+    records = list(iter_records(io.BytesIO(payload)))
+
+    assert [r.problems for r in records] == [[], [("nul_character", "objet")], [("nul_character", "objet")]]
+
+
+@pytest.mark.parametrize("opening", [b'{"marches": [', b"["])
+def test_deep_nesting_is_refused_quickly(opening):
+    closing = b"]}" if opening.startswith(b"{") else b"]"
+    payload = opening + b"[" * 100_000 + b"]" * 100_000 + closing  # 200 KB
+
+    started = time.perf_counter()
+    with pytest.raises(UnreadableFile, match="imbrication"):
+        list(iter_records(io.BytesIO(payload)))
+    assert time.perf_counter() - started < 2

@@ -30,24 +30,37 @@ WARNING_REASONS = {
     "invalid_date": _l("Date illisible : laissée vide"),
     "invalid_duration": _l("Durée en mois invalide : laissée vide"),
     "cpv_check_digit": _l("Code CPV avec chiffre de contrôle : 8 chiffres retenus"),
+    "cpv_padded": _l("Code CPV de 7 chiffres (zéro initial perdu) : complété par un 0 en tête"),
     "invalid_cpv": _l("Code CPV invalide : laissé vide"),
     "place_type_normalized": _l("Type de lieu d'exécution écrit autrement : orthographe officielle retenue"),
     "unknown_place_type": _l("Type de lieu d'exécution inconnu : laissé vide"),
     "invalid_place_code": _l("Code de lieu d'exécution de plus de 20 caractères : laissé vide"),
     "holder_other_identifier": _l("Titulaire identifié autrement que par un SIRET (TVA, HORS-UE…)"),
     "invalid_holder": _l("Titulaire au SIRET invalide ou sans identifiant : titulaire ignoré"),
+    "placeholder_holder": _l(
+        "Titulaire à l'identifiant fictif (chiffres tous identiques) : titulaire ignoré"
+    ),
+    "placeholder_holder_name": _l("Titulaire au nom fictif (« test », « pas de candidat »…) : à vérifier"),
     "unknown_nature": _l("Nature inconnue : nature par défaut retenue"),
     "unknown_procedure": _l("Procédure inconnue : laissée vide"),
     "unknown_consideration": _l("Considération sociale ou environnementale inconnue : ignorée"),
     "older_than_stored": _l("Données plus anciennes que celles déjà enregistrées : ignorées"),
+    "duplicate": _l(
+        "Marché publié plusieurs fois (même acheteur, même identifiant) : la publication la plus récente "
+        "est retenue (date de publication, puis nombre de modifications, puis contenu)"
+    ),
+    "non_finite_number": _l("Valeur NaN ou Infinity : lue comme absente"),
 }
 
 REJECTION_REASONS = {
     "not_an_object": _l("L'enregistrement n'est pas un objet JSON"),
     "missing_buyer": _l("Acheteur absent"),
     "invalid_buyer": _l("SIRET de l'acheteur invalide"),
+    "placeholder_buyer": _l("SIRET de l'acheteur fictif (chiffres tous identiques)"),
+    "invalid_characters": _l("Caractère nul (NUL) dans l'enregistrement : illisible"),
     "missing_id": _l("Identifiant du marché absent"),
     "id_too_long": _l("Identifiant du marché de plus de 64 caractères"),
+    "unreadable_record": _l("Enregistrement d'une forme inattendue : illisible"),
     "refused": _l("Refusé par les règles de Levier"),
 }
 
@@ -202,9 +215,14 @@ def clean_cpv(value, warn: Warn) -> str | None:
         warn("missing_field", "codeCPV")
         return None
     code, check = normalize_cpv(str(value))
+    if len(code) == 7 and code.isascii() and code.isdigit():
+        # The leading zero was lost (the code went through a number): it goes back in front, never at
+        # the end, which would publish another code.
+        warn("cpv_padded", f"codeCPV : {value}")
+        code = "0" + code
     if (
         len(code) != 8
-        or not code.isdigit()
+        or not (code.isascii() and code.isdigit())
         or (check is not None and not (len(check) == 1 and check.isdigit()))
     ):
         warn("invalid_cpv", f"codeCPV : {value}")
@@ -234,6 +252,44 @@ def clean_siret(value) -> str | None:
         return None
     text = str(value).strip()
     return normalize_siret(text) if is_valid_siret(text) else None
+
+
+def is_placeholder_identifier(identifier: str) -> bool:
+    """``00000000000000``, ``11111111111111``…: pass the Luhn check but identify nobody."""
+    compact = identifier.replace(" ", "")
+    return len(compact) > 1 and len(set(compact)) == 1
+
+
+# Names published where the holder is unknown (folded): the record is kept, the holder flagged.
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "test",
+        "tests",
+        "essai",
+        "pas de candidat",
+        "aucun candidat",
+        "aucun",
+        "neant",
+        "inconnu",
+        "infructueux",
+        "a renseigner",
+        "a completer",
+        "xxx",
+        "nc",
+        "n c",
+        "na",
+        "n a",
+        "null",
+        "none",
+    }
+)
+
+
+def is_placeholder_name(name: str | None) -> bool:
+    if not name:
+        return False
+    folded = fold(re.sub(r"[^\w\s]", " ", name))
+    return folded in PLACEHOLDER_NAMES or set(folded) <= {"x", " "}
 
 
 def match_label(value, choices: dict[str, str]) -> str | None:

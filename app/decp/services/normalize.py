@@ -44,6 +44,8 @@ _PROCEDURES.update(
         "procedure concurrentielle avec negociation": Procedure.NEGOCIATION,
         "procedure negociee avec mise en concurrence prealable": Procedure.NEGOCIATION,
         "marche negocie sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
+        "marche public negocie sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
+        "marche passe sans publicite ni mise en concurrence": Procedure.SANS_PUBLICITE,
         "procedure negociee sans publicite ni mise en concurrence prealable": Procedure.SANS_PUBLICITE,
     }
 )
@@ -84,6 +86,7 @@ class Record:
     place_code: str | None
     place_type: str | None
     published_on: date | None
+    modification_count: int = 0  # second key of the order between publications of one contract
     holders: list[HolderData] = field(default_factory=list)
     clause_kinds: list[str] = field(default_factory=list)
     environmental: list[str] = field(default_factory=list)
@@ -119,38 +122,48 @@ def _party(record: dict, *keys: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _holder(item, warn: Warn) -> HolderData | None:
+    """One ``titulaire``, or None (with a warning) when it identifies nobody usable."""
+    if not isinstance(item, dict):
+        warn("invalid_holder", str(item)[:80])
+        return None
+    identifier = str(item.get("id") or "").strip()
+    name = clean_text(item.get("denominationSociale") or item.get("nom"), "denominationSociale", warn)
+    declared = item.get("typeIdentifiant")
+    id_type = cleaning.match_label(declared, _IDENTIFIER_TYPES) if declared else None
+    if id_type is None:
+        # Undeclared or misspelt type: 14 digits are a SIRET, anything else is taken as given.
+        compact = normalize_siret(identifier)
+        id_type = IdentifierType.SIRET if compact.isdigit() and len(compact) == 14 else None
+    if not identifier or len(identifier) > MAX_HOLDER_ID_LENGTH:
+        warn("invalid_holder", f"identifiant absent ou trop long : {identifier[:60] or name or '—'}")
+        return None
+    if id_type is None:
+        warn("invalid_holder", f"type d'identifiant inconnu : {declared or '—'} ({identifier})")
+        return None
+    if id_type != IdentifierType.SIRET:
+        warn("holder_other_identifier", f"{id_type} {identifier}")
+    elif not is_valid_siret(identifier):
+        warn("invalid_holder", f"SIRET invalide : {identifier}")
+        return None
+    else:
+        identifier = normalize_siret(identifier)
+    if cleaning.is_placeholder_identifier(identifier):
+        warn("placeholder_holder", f"{identifier} ({name or '—'})")
+        return None
+    if cleaning.is_placeholder_name(name):
+        warn("placeholder_holder_name", f"{identifier} : {name}")
+    return HolderData(identifier=identifier, name=name or identifier, identifier_type=id_type)
+
+
 def _holders(items: list, warn: Warn) -> list[HolderData]:
     holders: list[HolderData] = []
     seen = set()
     for item in items:
-        if not isinstance(item, dict):
-            warn("invalid_holder", str(item)[:80])
-            continue
-        identifier = str(item.get("id") or "").strip()
-        name = clean_text(item.get("denominationSociale") or item.get("nom"), "denominationSociale", warn)
-        declared = item.get("typeIdentifiant")
-        id_type = cleaning.match_label(declared, _IDENTIFIER_TYPES) if declared else None
-        if id_type is None:
-            # Undeclared or misspelt type: 14 digits are a SIRET, anything else is taken as given.
-            compact = normalize_siret(identifier)
-            id_type = IdentifierType.SIRET if compact.isdigit() and len(compact) == 14 else None
-        if not identifier or len(identifier) > MAX_HOLDER_ID_LENGTH:
-            warn("invalid_holder", f"identifiant absent ou trop long : {identifier[:60] or name or '—'}")
-            continue
-        if id_type is None:
-            warn("invalid_holder", f"type d'identifiant inconnu : {declared or '—'} ({identifier})")
-            continue
-        if id_type == IdentifierType.SIRET:
-            if not is_valid_siret(identifier):
-                warn("invalid_holder", f"SIRET invalide : {identifier}")
-                continue
-            identifier = normalize_siret(identifier)
-        else:
-            warn("holder_other_identifier", f"{id_type} {identifier}")
-        if (id_type, identifier) in seen:
-            continue
-        seen.add((id_type, identifier))
-        holders.append(HolderData(identifier=identifier, name=name or identifier, identifier_type=id_type))
+        holder = _holder(item, warn)
+        if holder is not None and (holder.identifier_type, holder.identifier) not in seen:
+            seen.add((holder.identifier_type, holder.identifier))
+            holders.append(holder)
     return holders
 
 
@@ -200,6 +213,8 @@ def normalize_record(raw, declared_kind: str | None, warn: Warn) -> Record:
     buyer_siret = cleaning.clean_siret(buyer_id)
     if buyer_siret is None:
         raise Rejected("invalid_buyer", buyer_id)
+    if cleaning.is_placeholder_identifier(buyer_siret):
+        raise Rejected("placeholder_buyer", buyer_id)
     reference = str(raw.get("id") or "").strip()
     if not reference:
         raise Rejected("missing_id")
@@ -275,6 +290,7 @@ def _procedure(value, warn: Warn) -> str | None:
 def _apply_modifications(record: Record, raw: dict, concession: bool, warn: Warn) -> None:
     """``modifications``: amount, duration and holders as last modified (latest publication wins)."""
     items = [m for m in many(raw.get("modifications"), "modification") if isinstance(m, dict)]
+    record.modification_count = len(items)
     dated = []
     for order, item in enumerate(items):
         published = cleaning.clean_date(item.get("datePublicationDonneesModification"), "modification", warn)
