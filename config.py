@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -48,6 +49,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Rester connecté": a bounded, flagged cookie (Flask-Login's default is 365 days).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sign-in throttling counters (app/auth/throttle.py): memory is per process; share them between
+    # gunicorn workers with e.g. redis://host:6379 or memcached://host:11211.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    SECURITY_HSTS = False
+    IS_PRODUCTION = False
     MAX_CONTENT_LENGTH = 1024 * 1024 * 1024
     PER_PAGE = 25
     # Most hours one person can work in a month, summed over all their entries (domain.md section 4).
@@ -90,6 +101,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+    IS_PRODUCTION = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -28,6 +28,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    from app.core.headers import register_security_headers
+
     register_security_headers(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -37,12 +39,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model must be known to Alembic)
     from app.core.dates import PARIS
-    from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: PARIS.key)
 
     login_manager.init_app(app)
@@ -51,11 +54,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The user of a session id ``<id>:<session version>``; an ended session (older version) is refused."""
         from app.auth.models import User
 
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user and user.is_active else None
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -132,21 +141,10 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         if code == 500:
             db.session.rollback()
-        return render_template(f"errors/{code}.html"), code
+        return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
-
-
-def register_security_headers(app: Flask) -> None:
-    """Headers every response carries: no framing, no MIME sniffing, no referrer leaking to other sites."""
-
-    @app.after_request
-    def add_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
 
 def register_template_helpers(app: Flask) -> None:

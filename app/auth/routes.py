@@ -1,11 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.throttle import throttled
 from app.core.auth import authenticated, public
 from app.extensions import db
 
@@ -18,16 +19,18 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
+@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # the audit entry of a refused attempt too
         if user is None:
             flash(_("Adresse ou mot de passe incorrect, ou compte désactivé."), "danger")
         else:
-            db.session.commit()
+            session.clear()  # a new session: nothing set before signing in survives it (fixation)
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -37,7 +40,10 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 @authenticated
 def logout():
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("auth.login"))
 
@@ -47,14 +53,14 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # audited under the User, not Flask's proxy
         try:
-            services.change_password(
-                current_user, current_user, form.current_password.data, form.new_password.data
-            )
+            services.change_password(user, user, form.current_password.data, form.new_password.data)
         except services.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
+            login_user(user)  # every other session has ended; this one carries the new version
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -218,10 +218,13 @@ def outcomes_due():
     )
 
 
-@bp.route("/<int:participant_id>/export.<fmt>")
+@bp.route("/<int:participant_id>/export.<fmt>", methods=["POST"])
 @role_required(Role.FACILITATOR)
 def export_data(participant_id: int, fmt: str):
-    """Right of access (GDPR art. 15): everything held on the person, identity included, for them."""
+    """Right of access (GDPR art. 15): everything held on the person, identity included, for them.
+
+    A POST: it writes to the audit log, and a link could be followed by a prefetcher or a crawler.
+    """
     participant = _participant(participant_id)
     if fmt not in ("json", "csv"):
         abort(404)
