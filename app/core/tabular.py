@@ -104,6 +104,19 @@ def text_of(value) -> str:
 # --- Writing ------------------------------------------------------------------------------------------
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(text: str) -> str:
+    """OWASP's rule for CSV: a text cell that a spreadsheet would run as a formula gets a leading quote.
+
+    Values arrive from third-party DECP and food files; opened in Excel or LibreOffice, ``=HYPERLINK(...)``
+    or ``=cmd|...`` would run. Only text is touched: numbers and dates are written as such.
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool = True) -> bytes:
     """CSV for French Excel (UTF-8 with BOM, ``;``, ``1234,50``, ``31/12/2025``, ``oui``/``non``).
 
@@ -111,7 +124,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool =
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(name, french) for name in header])
     for row in rows:
         writer.writerow([_csv_cell(value, french) for value in row])
     text = buffer.getvalue()
@@ -121,6 +134,8 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool =
 def _csv_cell(value, french: bool):
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralize(value)
     if not french:
         if isinstance(value, Decimal):
             return format(value, "f")
@@ -159,7 +174,12 @@ def xlsx_bytes(
         sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(min_width, min(50, len(str(name)) + 4))
-    sheet.append([_header_cell(sheet, name) if bold_header else name for name in header])
+    sheet.append(
+        [
+            _header_cell(sheet, name) if bold_header else _xlsx_cell(sheet, name, None, None, None)
+            for name in header
+        ]
+    )
     formats = list(column_formats or ())
     for row in rows:
         sheet.append(
@@ -175,6 +195,7 @@ def xlsx_bytes(
 
 def _header_cell(sheet, name) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=name)
+    cell.data_type = "s"
     cell.font = Font(bold=True)
     return cell
 
@@ -183,6 +204,8 @@ def _xlsx_cell(sheet, value, column_format, date_format, float_format) -> WriteO
     if isinstance(value, Decimal):
         value = float(value)  # Excel has no decimal type; amounts have two decimals, well within a double
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a live formula
     if isinstance(value, date):
         if date_format:
             cell.number_format = date_format
