@@ -82,6 +82,13 @@ def _export(statement, fmt: str):
     return export_response(name, EXPORT_HEADER, rows, "Bénéficiaires")
 
 
+def _render_then_commit(template: str, **context) -> str:
+    """Render, then commit the audit entries of the identities shown (committing first would expire them)."""
+    html = render_template(template, **context)
+    db.session.commit()
+    return html
+
+
 @bp.route("/")
 @role_required(Role.FACILITATOR)
 def index():
@@ -94,9 +101,11 @@ def index():
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(statement, fmt)
-    return render_template(
+    page = paginate(statement)
+    services.record_identity_reads(current_user, page.items, "liste")
+    return _render_then_commit(
         "participants/index.html",
-        page=paginate(statement),
+        page=page,
         search=search,
         criterion=criterion,
         gender=gender,
@@ -129,7 +138,8 @@ def detail(participant_id: int):
     totals = db.session.execute(
         hour_queries.participant_totals_select().where(Participant.id == participant.id)
     ).first()
-    return render_template(
+    services.record_identity_reads(current_user, [participant], "fiche")
+    return _render_then_commit(
         "participants/detail.html",
         participant=participant,
         by_clause=by_clause,
@@ -160,6 +170,7 @@ def edit(participant_id: int):
         }
         if identity is not None:
             initial.update({name: getattr(identity, name) for name in services.IDENTITY_FIELDS})
+            services.record_identity_reads(current_user, [participant], "modification")
     form = ParticipantForm(data=initial)
     if form.validate_on_submit():
         try:
@@ -171,7 +182,7 @@ def edit(participant_id: int):
             db.session.commit()
             flash(_("Bénéficiaire %(code)s enregistré.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
-    return render_template("participants/form.html", form=form, participant=participant)
+    return _render_then_commit("participants/form.html", form=form, participant=participant)
 
 
 @bp.route("/<int:participant_id>/sorties", methods=["POST"])
