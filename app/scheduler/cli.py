@@ -16,14 +16,24 @@ scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport a
 @scheduler_cli.command("run")
 def run_command():
     """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
-    from app.scheduler.jobs import JOB_ID, build_scheduler
+    from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, build_scheduler
+    from app.scheduler.locks import process_lock
 
-    scheduler = build_scheduler(current_app._get_current_object())
+    with process_lock(
+        SCHEDULER_LOCK,
+        wait=True,
+        poll_seconds=10,
+        on_wait=lambda: click.echo("Un autre planificateur est déjà actif : celui-ci attend qu'il s'arrête."),
+    ):
+        _run_scheduler(build_scheduler(current_app._get_current_object()), JOB_ID)
+
+
+def _run_scheduler(scheduler, job_id: str) -> None:
     cron = current_app.config["REPORT_CRON"]
     click.echo(f"Planificateur démarré (rapports annuels : « {cron} », heure de Paris).")
     scheduler.add_listener(
         lambda event: click.echo(
-            f"Prochain rapport annuel : {datetime_fr(scheduler.get_job(JOB_ID).next_run_time)}"
+            f"Prochain rapport annuel : {datetime_fr(scheduler.get_job(job_id).next_run_time)}"
         ),
         mask=EVENT_SCHEDULER_STARTED,
     )
@@ -37,10 +47,13 @@ def run_command():
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
 def annual_reports_command(on):
     """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""
-    from app.scheduler.jobs import generate_annual_reports
+    from app.scheduler.jobs import RunInProgress, run_annual_reports
 
     now = on.replace(hour=12, tzinfo=PARIS) if on else datetime.now(PARIS)
-    versions = generate_annual_reports(now)
+    try:
+        versions = run_annual_reports(now)
+    except RunInProgress as error:
+        raise click.ClickException(f"{error} Réessayez quand elle sera terminée.") from None
     for version in versions:
         click.echo(f"{version.buyer.name} {version.year} : version {version.version} ({version.status})")
     click.echo(f"{len(versions)} rapport(s) généré(s).")
