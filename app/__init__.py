@@ -111,6 +111,7 @@ def register_access_control(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup.cli import data_cli
     from app.decp.cli import decp_cli
     from app.food.cli import food_cli
     from app.hours.cli import hours_cli
@@ -130,6 +131,7 @@ def register_commands(app: Flask) -> None:
         report_cli,
         decp_cli,
         scheduler_cli,
+        data_cli,
     ):
         app.cli.add_command(command)
 
