@@ -154,7 +154,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
             "Ce fichier n'est pas une archive Levier (manifeste absent ou illisible)."
         ) from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise ArchiveError("Format d'archive inconnu : archive Levier version %s attendue." % FORMAT_VERSION)
+        raise ArchiveError(f"Format d'archive inconnu : archive Levier version {FORMAT_VERSION} attendue.")
     return manifest
 
 
