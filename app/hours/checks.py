@@ -15,6 +15,7 @@ from app.core.enums import MODALITY_EMPLOYER_KINDS, ContractType, Modality, Stru
 from app.core.errors import ServiceError
 from app.core.formatting import date_fr, month_fr
 from app.core.formatting import hours as fmt_hours
+from app.core.locks import lock_participant_months
 from app.extensions import db
 from app.hours.access import can_log_hours
 from app.hours.models import HourEntry
@@ -203,6 +204,8 @@ def check_lines(
             valid.append(line)
     if not valid:
         return errors
+    # Held until commit: a concurrent save of the same person and month waits, then reads these hours.
+    lock_participant_months((line.participant.id, line.month) for line in valid)
     existing = existing_entries(valid, replacing)
     seen: dict[tuple, HourLine] = {}
     for line in valid:
