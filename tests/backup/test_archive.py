@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.extensions import db
-from app.reports.indicators import compute_indicators
 from app.reports.models import ReportVersion
+from app.reports.queries.indicators import compute_indicators
 from tests.migrated import app_for, dispose, empty_database, engines
 
 

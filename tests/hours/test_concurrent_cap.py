@@ -19,10 +19,10 @@ from tests.migrated import app_for, dispose, empty_database, engines
 
 def _save(url, folder, ids, barrier, results):
     from app.contracts.models import Clause
-    from app.hours import checks
-    from app.hours.checks import HourLine
     from app.hours.models import HourEntry  # noqa: F401
     from app.hours.services import HoursRejected, log_hours
+    from app.hours.services import rules as checks
+    from app.hours.services.rules import HourLine
     from app.participants.models import Participant
     from app.referential.models import Company
 
