@@ -251,7 +251,16 @@ def facilitator_choices() -> list[tuple[int, str]]:
     return [(u.id, u.full_name and f"{u.full_name} ({u.email})" or u.email) for u in users]
 
 
+def submitted_version(field) -> int | None:
+    """The version a form was filled from; None when missing or not a plain number (refuse the edit)."""
+    text = field.data if isinstance(field.data, str) else ("" if field.data is None else str(field.data))
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class ClauseForm(BaseForm):
+    # Optimistic locking: the version the form was filled from (an edit of an older one is refused).
+    version = HiddenField()
     kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
     hours_method = SelectField(
         _l("Heures d'insertion prévues"),

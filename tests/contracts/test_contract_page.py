@@ -144,6 +144,7 @@ def test_officer_edits_a_clause(as_officer, buyer):
             "hours_method": "manual",
             "planned_hours": "650",
             "award_weight_percent": "10",
+            "version": str(clause.version),
         },
     )
     assert response.status_code == 302
