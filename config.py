@@ -59,7 +59,18 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     SECURITY_HSTS = False
     IS_PRODUCTION = False
-    MAX_CONTENT_LENGTH = 1024 * 1024 * 1024
+    # Request bodies: 2 Mio at most, except the upload routes named in UPLOAD_LIMITS (bytes as read,
+    # chunked uploads included: app/core/uploads.py).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    UPLOAD_LIMITS = {
+        "hours.import_upload": 10 * 1024 * 1024,
+        "food.import_purchases": 10 * 1024 * 1024,
+        "decp.import_page": 3 * 1024 * 1024,  # the page explains its own 2 Mo limit; beyond 3 Mio, 413
+    }
+    # Spreadsheets read by imports (app/core/tabular.py): bounded before and while reading.
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_COLUMNS = 60
+    XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
     PER_PAGE = 25
     # Most hours one person can work in a month, summed over all their entries (domain.md section 4).
     MAX_HOURS_PER_PARTICIPANT_MONTH = 200

@@ -29,8 +29,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     from app.core.headers import register_security_headers
+    from app.core.uploads import register_upload_limits
 
     register_security_headers(app)
+    register_upload_limits(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app

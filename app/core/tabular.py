@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response
+from flask import Response, current_app, has_app_context
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,6 +45,37 @@ def is_xlsx(filename: str, content: bytes) -> bool:
     )
 
 
+# Defaults when no application is around (the configuration may lower or raise them).
+LIMITS = {
+    "IMPORT_MAX_ROWS": 50_000,
+    "IMPORT_MAX_COLUMNS": 60,
+    "XLSX_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+}
+
+
+def _limit(name: str) -> int:
+    return current_app.config.get(name, LIMITS[name]) if has_app_context() else LIMITS[name]
+
+
+def _too_many_rows() -> TabularError:
+    return TabularError(
+        _(
+            "Fichier trop long : %(n)s lignes au plus. Découpez-le en plusieurs fichiers.",
+            n=_limit("IMPORT_MAX_ROWS"),
+        )
+    )
+
+
+def _bounded_cells(line: int, cells: list) -> list:
+    """The cells of a row up to the column limit; a filled cell beyond it is an error."""
+    limit = _limit("IMPORT_MAX_COLUMNS")
+    if len(cells) > limit:
+        if any(cell not in (None, "") for cell in cells[limit:]):
+            raise TabularError(_("Ligne %(line)s : trop de colonnes (%(n)s au plus).", line=line, n=limit))
+        cells = cells[:limit]
+    return cells
+
+
 def read_csv(
     content: bytes, *, encodings: Sequence[str] = ENCODINGS, delimiters: Sequence[str] = DELIMITERS
 ) -> list[tuple[int, list]]:
@@ -60,22 +91,65 @@ def read_csv(
     first_line = text.split("\n", 1)[0]
     delimiter = max(delimiters, key=first_line.count)  # ties and no separator at all: the first one
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    max_rows = _limit("IMPORT_MAX_ROWS")
+    rows = []
     try:
-        return [(reader.line_num, cells) for cells in reader]
+        for cells in reader:
+            if len(rows) >= max_rows + 1:  # the header line and max_rows records
+                raise _too_many_rows()
+            rows.append((reader.line_num, _bounded_cells(reader.line_num, cells)))
+        return rows
     except csv.Error as error:
         raise TabularError(_("Le fichier CSV est mal formé : %(error)s.", error=str(error))) from None
 
 
+def check_xlsx_size(content: bytes) -> None:
+    """Refuse a "zip bomb" before openpyxl inflates it: the declared uncompressed size of the archive."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
+    if inflated > _limit("XLSX_MAX_UNCOMPRESSED_BYTES"):
+        raise TabularError(
+            _(
+                "Fichier XLSX trop volumineux une fois décompressé (%(mb)s Mo au plus) : "
+                "enregistrez-le en CSV ou découpez-le.",
+                mb=_limit("XLSX_MAX_UNCOMPRESSED_BYTES") // (1024 * 1024),
+            )
+        )
+
+
 def read_xlsx(content: bytes) -> list[tuple[int, list]]:
-    """``(row number, cells)`` for every row of the first sheet, values as Excel last computed them."""
+    """``(row number, cells)`` for every row of the first sheet, values as Excel last computed them.
+
+    Bounded before reading (uncompressed size, the sheet's declared dimensions) and while reading (rows
+    and columns), so that a small hostile file cannot occupy a worker for minutes.
+    """
+    check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [(index, list(cells)) for index, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        max_rows, max_columns = _limit("IMPORT_MAX_ROWS"), _limit("IMPORT_MAX_COLUMNS")
+        declared_rows = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        if declared_rows > max_rows + 1:
+            raise _too_many_rows()
+        rows = []
+        # max_col bounds what openpyxl builds for each row, whatever the sheet declares.
+        for index, cells in enumerate(sheet.iter_rows(values_only=True, max_col=max_columns + 1), start=1):
+            if index > max_rows + 1:
+                raise _too_many_rows()
+            rows.append((index, _bounded_cells(index, list(cells))))
+        return rows
+    except TabularError:
+        raise
+    except Exception:
+        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
+    finally:
+        workbook.close()
 
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
