@@ -138,11 +138,17 @@ def read_xlsx(content: bytes) -> list[tuple[int, list]]:
         if declared_rows > max_rows + 1:
             raise _too_many_rows()
         rows = []
-        # max_col bounds what openpyxl builds for each row, whatever the sheet declares.
-        for index, cells in enumerate(sheet.iter_rows(values_only=True, max_col=max_columns + 1), start=1):
+        # max_col bounds what openpyxl builds for each row, whatever width the sheet declares.
+        # A sheet without a declared size (written in streaming mode) gets rows as wide as their cells.
+        is_sized = isinstance(sheet.max_column, int)
+        width = min(sheet.max_column, max_columns + 1) if is_sized else max_columns + 1
+        for index, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
             if index > max_rows + 1:
                 raise _too_many_rows()
-            rows.append((index, _bounded_cells(index, list(cells))))
+            cells = list(cells)
+            while not is_sized and cells and cells[-1] is None:
+                cells.pop()
+            rows.append((index, _bounded_cells(index, cells)))
         return rows
     except TabularError:
         raise
