@@ -17,6 +17,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(_instance_path()),
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
+    from app.core.uploads import LevierRequest
+
+    app.request_class = LevierRequest
     app.config.from_object((config_class or config_from_environment())())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("REPORT_STORAGE"):
