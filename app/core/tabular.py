@@ -16,6 +16,7 @@ from flask import Response, current_app, has_app_context
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -283,6 +284,8 @@ def _header_cell(sheet, name) -> WriteOnlyCell:
 def _xlsx_cell(sheet, value, column_format, date_format, float_format) -> WriteOnlyCell:
     if isinstance(value, Decimal):
         value = float(value)  # Excel has no decimal type; amounts have two decimals, well within a double
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a live formula

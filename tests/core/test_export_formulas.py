@@ -102,3 +102,8 @@ def test_every_export_is_safe_to_open(as_admin, hostile_data, url):
     else:
         assert "text/csv" in response.content_type, response.content_type
         _assert_safe_csv(response.data)
+
+
+def test_control_characters_do_not_break_an_xlsx_export():
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(["a"], [["Ligne\x01 avec\x0b contrôle"]]))).worksheets[0]
+    assert sheet["A2"].value == "Ligne avec contrôle"
