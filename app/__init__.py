@@ -10,6 +10,7 @@ from config import Config, config_from_environment
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands, error pages."""
+    from app.core.uploads import LevierRequest
     from config import _instance_path
 
     app = Flask(
@@ -17,9 +18,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(_instance_path()),
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
-    from app.core.uploads import LevierRequest
-
-    app.request_class = LevierRequest
+    app.request_class = LevierRequest  # bounded integers in query strings and forms
     app.config.from_object((config_class or config_from_environment())())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("REPORT_STORAGE"):
@@ -31,11 +30,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
-    from app.core.headers import register_security_headers
-    from app.core.uploads import register_upload_limits
-
-    register_security_headers(app)
-    register_upload_limits(app)
+    register_web_guards(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
@@ -152,6 +147,15 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
+
+
+def register_web_guards(app: Flask) -> None:
+    """Security headers on every response; body limits and NUL refusal before any view reads input."""
+    from app.core.headers import register_security_headers
+    from app.core.uploads import register_upload_limits
+
+    register_security_headers(app)
+    register_upload_limits(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -207,6 +207,37 @@ def _reset_sequences() -> None:
                     )
 
 
+def _restore_rows(archive: zipfile.ZipFile) -> None:
+    for table in reversed(_tables()):
+        if table.name in SEEDED_BY_MIGRATIONS:
+            db.session.execute(table.delete())
+    for table in _tables():
+        columns = {c.name: c for c in table.columns}
+        batch = []
+        with archive.open(f"tables/{table.name}.jsonl") as lines:
+            for line in lines:
+                record = json.loads(line)
+                batch.append({k: _from_json(columns[k], v) for k, v in record.items()})
+                if len(batch) >= BATCH:
+                    db.session.execute(insert(table), batch)
+                    batch = []
+        if batch:
+            db.session.execute(insert(table), batch)
+    _reset_sequences()
+
+
+def _restore_reports(archive: zipfile.ZipFile, names) -> None:
+    root = _report_root()
+    for name in names:
+        target = (root / name).resolve()
+        if not target.is_relative_to(root.resolve()):
+            raise ArchiveError(f"Chemin de rapport refusé dans l'archive : {name}.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(f"reports/{name}") as src, target.open("wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                out.write(chunk)
+
+
 def import_archive(source: Path) -> ArchiveSummary:
     """Restore ``source`` into this empty database and the report folder; the caller commits."""
     try:
@@ -216,29 +247,6 @@ def import_archive(source: Path) -> ArchiveSummary:
     with archive:
         manifest = read_manifest(archive)
         _check_restorable(manifest, archive)
-        for table in reversed(_tables()):
-            if table.name in SEEDED_BY_MIGRATIONS:
-                db.session.execute(table.delete())
-        for table in _tables():
-            columns = {c.name: c for c in table.columns}
-            batch = []
-            with archive.open(f"tables/{table.name}.jsonl") as lines:
-                for line in lines:
-                    record = json.loads(line)
-                    batch.append({k: _from_json(columns[k], v) for k, v in record.items()})
-                    if len(batch) >= BATCH:
-                        db.session.execute(insert(table), batch)
-                        batch = []
-            if batch:
-                db.session.execute(insert(table), batch)
-        _reset_sequences()
-        root = _report_root()
-        for name in manifest["reports"]:
-            target = (root / name).resolve()
-            if not target.is_relative_to(root.resolve()):
-                raise ArchiveError(f"Chemin de rapport refusé dans l'archive : {name}.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(f"reports/{name}") as src, target.open("wb") as out:
-                for chunk in iter(lambda: src.read(1 << 20), b""):
-                    out.write(chunk)
+        _restore_rows(archive)
+        _restore_reports(archive, manifest["reports"])
     return ArchiveSummary(manifest["schema_revision"], manifest["tables"], len(manifest["reports"]))

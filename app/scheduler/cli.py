@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 
 from app.core.dates import PARIS
 from app.core.formatting import datetime_fr
+from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, RunInProgress, build_scheduler, run_annual_reports
+from app.scheduler.locks import process_lock
 
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
@@ -16,9 +18,6 @@ scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport a
 @scheduler_cli.command("run")
 def run_command():
     """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
-    from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, build_scheduler
-    from app.scheduler.locks import process_lock
-
     with process_lock(
         SCHEDULER_LOCK,
         wait=True,
@@ -47,8 +46,6 @@ def _run_scheduler(scheduler, job_id: str) -> None:
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
 def annual_reports_command(on):
     """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""
-    from app.scheduler.jobs import RunInProgress, run_annual_reports
-
     now = on.replace(hour=12, tzinfo=PARIS) if on else datetime.now(PARIS)
     try:
         versions = run_annual_reports(now)

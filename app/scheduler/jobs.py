@@ -24,11 +24,13 @@ from apscheduler.triggers.cron import CronTrigger
 from flask_babel import gettext as _
 from sqlalchemy import create_engine, exists, inspect, select
 
+from app import create_app
 from app.core.dates import PARIS
 from app.core.db import utcnow
 from app.core.enums import ReportStatus, ReportTrigger
 from app.extensions import db
 from app.objectives.models import Objective
+from app.participants.services import purge_identities
 from app.referential.models import Buyer
 from app.reports.models import ReportVersion
 from app.reports.services import fail_stale_versions, generate_report_version, scheduled_report_exists
@@ -127,8 +129,6 @@ def run_annual_reports(now: datetime, *, wait: bool = False) -> list[ReportVersi
 
 def annual_reports_job() -> None:
     """Entry point stored in the job store (by reference): run the job in an application context."""
-    from app import create_app
-
     app = _app or create_app()
     with app.app_context():
         run_annual_reports(clock(), wait=True)
@@ -157,13 +157,11 @@ def reports_missing(year: int) -> bool:
 
 def _stored_next_run_time(url: str, job_id: str) -> datetime | None:
     """The next run time the job store kept for ``job_id`` (None: no store yet, no such job, paused)."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore as Store
-
     engine = create_engine(url)
     try:
         if not inspect(engine).has_table(JOBS_TABLE):
             return None
-        table = Store(engine=engine, tablename=JOBS_TABLE).jobs_t
+        table = SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE).jobs_t
         with engine.connect() as connection:
             timestamp = connection.scalar(select(table.c.next_run_time).where(table.c.id == job_id))
     finally:
@@ -173,9 +171,6 @@ def _stored_next_run_time(url: str, job_id: str) -> datetime | None:
 
 def purge_identities_job() -> None:
     """Entry point stored in the job store: erase the identities kept past the retention period."""
-    from app import create_app
-    from app.participants.services import purge_identities
-
     app = _app or create_app()
     with app.app_context():
         codes = purge_identities(SCHEDULER_ACTOR)
