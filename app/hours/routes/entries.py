@@ -114,12 +114,17 @@ def behind():
 
 
 def _grid_month(clause: Clause) -> date | None:
+    """The month asked for; None when it cannot be read (never silently another month)."""
     text = request.values.get("mois", "")
     if text:
         try:
             return parse_month(text)
         except ValueError:
-            flash(_("Mois invalide : format AAAA-MM attendu."), "warning")
+            return None
+    return _default_grid_month(clause)
+
+
+def _default_grid_month(clause: Clause) -> date:
     contract = clause.contract
     month = first_of_month(today_paris())
     if contract.notified_on and contract.ends_on:
@@ -133,6 +138,13 @@ def grid(clause_id: int):
     clause = db.session.get(Clause, clause_id) or abort(404)
     require_hours_access(current_user, clause)
     month = _grid_month(clause)
+    if month is None:
+        month = _default_grid_month(clause)
+        if request.method == "POST":
+            flash(_("Mois invalide : format AAAA-MM attendu. Rien n'a été enregistré."), "danger")
+            rows = rows_from_form(request.form)
+            return render_template("hours/grid.html", **grid_context(clause, month, submitted=rows)), 422
+        flash(_("Mois invalide : format AAAA-MM attendu."), "warning")
     if request.method == "POST":
         rows = rows_from_form(request.form)
         try:
