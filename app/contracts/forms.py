@@ -116,6 +116,8 @@ class ContractForm(BaseForm):
     cpv_code = StringField(
         _l("Code CPV"),
         validators=[Optional(), Cpv(find_cpv)],
+        # A code of spaces is no code (it passed Optional() and then broke the table's CHECK: a 500).
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )

@@ -75,3 +75,12 @@ def test_a_contract_edit_without_a_readable_version_is_refused(as_officer, buyer
     assert "version de l'objet modifié manque" in html.unescape(response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(Contract, contract.id).amount_excl_tax == Decimal("100000.00")
+
+
+@pytest.mark.parametrize("cpv", [" ", "   ", "\t"])
+def test_a_cpv_code_of_spaces_is_no_code(as_officer, buyer, cpv):
+    from tests.contracts.conftest import contract_payload
+
+    response = as_officer.post("/marches/nouveau", data=contract_payload(buyer, cpv_code=cpv))
+    assert response.status_code == 302
+    assert db.session.scalars(db.select(Contract.cpv_code)).one() is None
