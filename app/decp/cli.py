@@ -8,8 +8,9 @@ import click
 from flask.cli import AppGroup
 
 from app.core.identifiers import is_valid_siret, normalize_siret
+from app.core.locks import process_lock
 from app.decp.exports import export_decp
-from app.decp.services import ImportSummary, import_decp
+from app.decp.services import DECP_IMPORT_LOCK, ImportSummary, import_decp
 from app.decp.services.cleaning import REJECTION_REASONS, WARNING_REASONS
 from app.decp.services.reader import CountingReader, UnreadableFile
 from app.extensions import db
@@ -35,7 +36,21 @@ def _import_file(path: Path, *, dry_run: bool, buyer: str | None, show_progress:
 
 def _run(stream, path: Path, dry_run: bool, buyer: str | None) -> ImportSummary:
     try:
-        summary = import_decp(CLI_ACTOR, stream, name=str(path), buyer_siret=buyer)
+        # One DECP import at a time (two at once collided on the same contracts): this one waits.
+        with process_lock(
+            DECP_IMPORT_LOCK,
+            wait=True,
+            on_wait=lambda: click.echo(
+                "Un autre import DECP est en cours : celui-ci attend qu'il se termine.", err=True
+            ),
+        ):
+            summary = import_decp(CLI_ACTOR, stream, name=str(path), buyer_siret=buyer)
+            summary.dry_run = dry_run
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+            return summary
     except UnreadableFile as error:
         db.session.rollback()
         summary = ImportSummary(file=str(path), error=str(error))
@@ -43,12 +58,6 @@ def _run(stream, path: Path, dry_run: bool, buyer: str | None) -> ImportSummary:
     except BaseException:
         db.session.rollback()
         raise
-    summary.dry_run = dry_run
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    return summary
 
 
 def _print_summary(summary: ImportSummary) -> None:

@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 
 from app.core.dates import PARIS
 from app.core.formatting import datetime_fr
+from app.core.locks import process_lock
 from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, RunInProgress, build_scheduler, run_annual_reports
-from app.scheduler.locks import process_lock
 
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 

@@ -28,13 +28,13 @@ from app import create_app
 from app.core.dates import PARIS
 from app.core.db import utcnow
 from app.core.enums import ReportStatus, ReportTrigger
+from app.core.locks import Busy, process_lock
 from app.extensions import db
 from app.objectives.models import Objective
 from app.participants.services import purge_identities
 from app.referential.models import Buyer
 from app.reports.models import ReportVersion
 from app.reports.services import fail_stale_versions, generate_report_version, scheduled_report_exists
-from app.scheduler.locks import Busy, process_lock
 
 logger = logging.getLogger(__name__)
 

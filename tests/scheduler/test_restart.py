@@ -18,9 +18,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from app.core.dates import PARIS
 from app.core.db import utcnow
 from app.core.enums import ReportStatus, ReportTrigger
+from app.core.locks import Busy, process_lock
 from app.reports.models import ReportVersion
 from app.scheduler import jobs
-from app.scheduler.locks import Busy, process_lock
 from tests import factories as f
 
 

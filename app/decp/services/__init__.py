@@ -38,6 +38,7 @@ from app.referential.models import Company
 from app.referential.services import company_key, find_or_create_buyer, load_companies
 
 DEFAULT_BATCH_SIZE = 1000  # records per SAVEPOINT and flush
+DECP_IMPORT_LOCK = "decp-import"  # app.core.locks.process_lock: one import at a time
 
 
 @dataclass
