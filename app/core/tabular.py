@@ -89,6 +89,11 @@ def read_csv(
             continue
     else:
         raise TabularError(_("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »)."))
+    if "\x00" in text:  # no text column may hold one (PostgreSQL refuses them): say where it is
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise TabularError(
+            _("Ligne %(line)s : caractère invalide (octet nul). Le fichier est-il bien un CSV ?", line=line)
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max(delimiters, key=first_line.count)  # ties and no separator at all: the first one
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -121,3 +121,8 @@ def test_imports_answer_a_hostile_workbook_with_a_message(as_admin, url, filenam
     )
     assert response.status_code == 200
     assert "Fichier trop long" in response.get_data(as_text=True)
+
+
+def test_a_nul_byte_in_a_csv_is_refused_with_its_line(app):
+    with pytest.raises(TabularError, match="Ligne 3 : caractère invalide"):
+        read_csv(b"a;b\r\n1;2\r\nx\x00y;3\r\n")
