@@ -5,7 +5,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import StrongPassword
 from app.core.enums import Role
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, options
 
 
 class LoginForm(BaseForm):
@@ -30,7 +30,7 @@ class UserCreateForm(BaseForm):
         ],
     )
     full_name = StringField(_l("Nom complet"), validators=[Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=Role.choices())
+    role = SelectField(_l("Rôle"), choices=options(Role.choices()))
     password = PasswordField(
         _l("Mot de passe initial"),
         validators=[
@@ -43,7 +43,7 @@ class UserCreateForm(BaseForm):
 
 class UserEditForm(BaseForm):
     full_name = StringField(_l("Nom complet"), validators=[Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=Role.choices())
+    role = SelectField(_l("Rôle"), choices=options(Role.choices()))
     submit = SubmitField(_l("Enregistrer"))
 
 

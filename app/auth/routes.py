@@ -1,6 +1,4 @@
-from urllib.parse import urlsplit
-
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,13 +6,9 @@ from app.auth import bp, services
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.auth.throttle import throttled
 from app.core.auth import authenticated, public
-from app.extensions import db
-
-
-def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
+from app.core.errors import ServiceError
+from app.core.forms import attach_service_error
+from app.core.redirects import redirect_next
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -26,14 +20,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # the audit entry of a refused attempt too
+        # A refused attempt answers 200: the request's commit keeps its audit entry.
         if user is None:
             flash(_("Adresse ou mot de passe incorrect, ou compte désactivé."), "danger")
         else:
             session.clear()  # a new session: nothing set before signing in survives it (fixation)
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next("main.home")
     return render_template("auth/login.html", form=form)
 
 
@@ -41,7 +35,6 @@ def login():
 @authenticated
 def logout():
     services.sign_out(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté."), "info")
@@ -56,10 +49,9 @@ def change_password():
         user = current_user._get_current_object()  # audited under the User, not Flask's proxy
         try:
             services.change_password(user, user, form.current_password.data, form.new_password.data)
-        except services.AccountError as error:
-            form.current_password.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.current_password)
         else:
-            db.session.commit()
             login_user(user)  # every other session has ended; this one carries the new version
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("main.home"))

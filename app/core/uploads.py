@@ -1,66 +1,84 @@
-"""Guards on every request body and query, before any view or form reads them.
+"""Files kept between an import's preview and its confirmation: on disk, under a random token, for their owner.
 
-- Body size: ``request.max_content_length`` per route (``UPLOAD_LIMITS``, else ``MAX_CONTENT_LENGTH``).
-  Werkzeug stops reading there and answers 413, chunked uploads included: the limit holds on the bytes
-  read, not on the announced length. It must be set before anything parses the body (CSRF protection
-  does), hence the first hook.
-- NUL bytes: no text field of Levier may hold one, and PostgreSQL refuses them in a query (a 500 on
-  every list page's ``?q=%00``); they are refused at the door with a French message.
+The preview checks the file and keeps it; the confirmation reads it back by token and checks it again
+(the data may have changed in between). A file nobody confirmed is deleted after a day.
 """
 
+import json
+import os
 import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
 
-from flask import Flask, Request, request
-from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import BadRequest
+from flask import current_app
 
-_PLAIN_INTEGER = re.compile(r"\s*[+-]?[0-9]{1,9}\s*")
-
-
-class InvalidInput(BadRequest):
-    """A 400 whose French message the error page shows."""
-
-    def __init__(self, message: str):
-        super().__init__(description=message)
-        self.message_fr = message
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+KEPT_SECONDS = 24 * 3600
 
 
-class BoundedArgs(ImmutableMultiDict):
-    """Query and form values where ``get(name, type=int)`` only accepts a plain integer of 9 digits at
-    most (``²``, ``١٢`` or 20 digits give the default, as any other unreadable value: not a 500, and
-    not a number beyond any column)."""
-
-    def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's signature)
-        if type is int:
-            value = super().get(key)
-            if value is None or not isinstance(value, str) or not _PLAIN_INTEGER.fullmatch(value):
-                return default
-            return int(value)
-        return super().get(key, default, type)
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    filename: str
+    data: bytes
 
 
-class LevierRequest(Request):
-    parameter_storage_class = BoundedArgs
+class PendingUploads:
+    """The pending uploads of one kind of import (``hours``, ``food``...), in the instance folder."""
+
+    def __init__(self, kind: str, kept_seconds: int = KEPT_SECONDS):
+        if not re.fullmatch(r"[a-z0-9_-]+", kind):
+            raise ValueError(kind)
+        self.kind = kind
+        self.kept_seconds = kept_seconds
+
+    @property
+    def folder(self) -> Path:
+        path = Path(current_app.instance_path) / "pending-uploads" / self.kind
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def put(self, owner_id: int | None, filename: str, data: bytes) -> str:
+        """Keep ``data`` for ``owner_id``; return the token that names it."""
+        self.forget_stale()
+        token = secrets.token_urlsafe(24)
+        meta = {"owner_id": owner_id, "filename": filename}
+        _write_atomically(self.folder / f"{token}.bin", data)
+        _write_atomically(self.folder / f"{token}.json", json.dumps(meta).encode())
+        return token
+
+    def get(self, token: str | None, owner_id: int | None) -> PendingUpload | None:
+        """The upload named ``token`` if it exists, is fresh and belongs to ``owner_id``; None otherwise."""
+        if not token or not TOKEN_PATTERN.match(token):
+            return None
+        meta_file, data_file = self.folder / f"{token}.json", self.folder / f"{token}.bin"
+        try:
+            if time.time() - meta_file.stat().st_mtime > self.kept_seconds:
+                self.discard(token)
+                return None
+            meta = json.loads(meta_file.read_text())
+            if meta.get("owner_id") != owner_id:
+                return None
+            return PendingUpload(token=token, filename=meta.get("filename", ""), data=data_file.read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def discard(self, token: str) -> None:
+        if TOKEN_PATTERN.match(token or ""):
+            for suffix in (".json", ".bin"):
+                (self.folder / f"{token}{suffix}").unlink(missing_ok=True)
+
+    def forget_stale(self) -> None:
+        """Delete the files kept longer than ``kept_seconds`` (previewed, never confirmed)."""
+        limit = time.time() - self.kept_seconds
+        for path in self.folder.iterdir():
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
 
 
-def _has_nul(values) -> bool:
-    return any("\x00" in value for value in values if isinstance(value, str))
-
-
-def register_upload_limits(app: Flask) -> None:
-    def apply_route_limit():
-        limit = app.config.get("UPLOAD_LIMITS", {}).get(request.endpoint)
-        if limit:
-            request.max_content_length = limit
-
-    def refuse_nul_bytes():
-        fields = [*request.args.keys(), *request.args.values(), *(request.view_args or {}).values()]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            fields += [*request.form.keys(), *request.form.values()]
-        if _has_nul(fields):
-            raise InvalidInput(
-                "La demande contient un caractère invalide (octet nul, %00) : retirez-le et recommencez."
-            )
-
-    hooks = app.before_request_funcs.setdefault(None, [])
-    hooks[0:0] = [apply_route_limit, refuse_nul_bytes]
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

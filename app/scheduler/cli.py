@@ -5,14 +5,14 @@ from datetime import datetime
 import click
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from flask import current_app
-from flask.cli import AppGroup
 
 from app.core.dates import PARIS
 from app.core.formatting import datetime_fr
 from app.core.locks import process_lock
+from app.core.transaction import CommandGroup
 from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, RunInProgress, build_scheduler, run_annual_reports
 
-scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
+scheduler_cli = CommandGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
 
 @scheduler_cli.command("run")

@@ -29,6 +29,7 @@ from app.core.dates import PARIS
 from app.core.db import utcnow
 from app.core.enums import ReportStatus, ReportTrigger
 from app.core.locks import Busy, process_lock
+from app.core.transaction import checkpoint, unit_of_work
 from app.extensions import db
 from app.objectives.models import Objective
 from app.participants.services import purge_identities
@@ -61,7 +62,7 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
     """
     year = now.astimezone(PARIS).year - 1
     if fail_stale_versions():
-        db.session.commit()
+        checkpoint()
     buyers = db.session.scalars(
         select(Buyer)
         .join(Objective, Objective.buyer_id == Buyer.id)
@@ -78,9 +79,9 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
             year,
             trigger=ReportTrigger.SCHEDULER,
             now=now,
-            checkpoint=db.session.commit,
+            checkpoint=checkpoint,
         )
-        db.session.commit()
+        checkpoint()  # each report on its own: one failure does not cancel the others
         if version.status != ReportStatus.DONE:
             logger.error("Scheduled report %s of %s failed: %s", year, buyer.siret, version.error)
         produced.append(version)
@@ -119,7 +120,7 @@ def run_annual_reports(now: datetime, *, wait: bool = False) -> list[ReportVersi
     try:
         with process_lock(RUN_LOCK, wait=wait):
             if fail_interrupted_scheduled_versions():
-                db.session.commit()
+                checkpoint()
             return generate_annual_reports(now)
     except Busy:
         raise RunInProgress(
@@ -130,7 +131,7 @@ def run_annual_reports(now: datetime, *, wait: bool = False) -> list[ReportVersi
 def annual_reports_job() -> None:
     """Entry point stored in the job store (by reference): run the job in an application context."""
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         run_annual_reports(clock(), wait=True)
 
 
@@ -172,9 +173,8 @@ def _stored_next_run_time(url: str, job_id: str) -> datetime | None:
 def purge_identities_job() -> None:
     """Entry point stored in the job store: erase the identities kept past the retention period."""
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         codes = purge_identities(SCHEDULER_ACTOR)
-        db.session.commit()
         logger.info("Participant identities purged: %s", len(codes))
 
 

@@ -1,7 +1,7 @@
 """Session version on users: revocable sessions (logout and password change end them everywhere).
 
 Revision ID: 9a1f3c2b7d01
-Revises: e37d06a963e8
+Revises: 5e2c7a91d3f4
 Create Date: 2026-11-29 02:10:00+00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '9a1f3c2b7d01'
-down_revision = 'e37d06a963e8'
+down_revision = '5e2c7a91d3f4'
 branch_labels = None
 depends_on = None
 
