@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.backup.archive import ArchiveError, export_archive, import_archive
-from app.extensions import db
+from app.core.transaction import CommandGroup
 
-data_cli = AppGroup("data", help="Sauvegarder et restaurer toutes les données (base et rapports).")
+# Each command is one unit of work: the restore is committed whole when it succeeds, else rolled back.
+data_cli = CommandGroup("data", help="Sauvegarder et restaurer toutes les données (base et rapports).")
 
 
 @data_cli.command("export")
@@ -19,8 +19,6 @@ def export_command(file: Path):
         summary = export_archive(file)
     except ArchiveError as error:
         raise click.ClickException(str(error)) from None
-    finally:
-        db.session.rollback()
     click.echo(
         f"Archive {file} écrite : révision {summary.revision}, {sum(summary.rows.values())} lignes "
         f"dans {len(summary.rows)} tables, {summary.report_files} fichier(s) de rapport."
@@ -34,12 +32,7 @@ def import_command(file: Path):
     try:
         summary = import_archive(file)
     except ArchiveError as error:
-        db.session.rollback()
         raise click.ClickException(str(error)) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     click.echo(
         f"Archive restaurée : révision {summary.revision}, {sum(summary.rows.values())} lignes, "
         f"{summary.report_files} fichier(s) de rapport."

@@ -65,13 +65,6 @@ def _export(statement, fmt: str):
     return export_response(name, EXPORT_HEADER, rows, "Bénéficiaires")
 
 
-def _render_then_commit(template: str, **context) -> str:
-    """Render, then commit the audit entries of the identities shown (committing first would expire them)."""
-    html = render_template(template, **context)
-    db.session.commit()
-    return html
-
-
 @bp.route("/")
 @role_required(Role.FACILITATOR)
 def index():
@@ -86,7 +79,7 @@ def index():
         return _export(statement, fmt)
     page = paginate(statement)
     services.record_identity_reads(current_user, page.items, "liste")
-    return _render_then_commit(
+    return render_template(
         "participants/index.html",
         page=page,
         search=search,
@@ -120,7 +113,7 @@ def detail(participant_id: int):
         hour_queries.participant_totals_select().where(Participant.id == participant.id)
     ).first()
     services.record_identity_reads(current_user, [participant], "fiche")
-    return _render_then_commit(
+    return render_template(
         "participants/detail.html",
         participant=participant,
         by_clause=by_clause,
@@ -161,7 +154,7 @@ def edit(participant_id: int):
         else:
             flash(_("Bénéficiaire %(code)s enregistré.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
-    return _render_then_commit("participants/form.html", form=form, participant=participant)
+    return render_template("participants/form.html", form=form, participant=participant)
 
 
 @bp.route("/<int:participant_id>/sorties", methods=["POST"])
