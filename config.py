@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -48,7 +49,28 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 1024 * 1024 * 1024
+    # "Rester connecté": a bounded, flagged cookie (Flask-Login's default is 365 days).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sign-in throttling counters (app/auth/throttle.py): memory is per process; share them between
+    # gunicorn workers with e.g. redis://host:6379 or memcached://host:11211.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    SECURITY_HSTS = False
+    IS_PRODUCTION = False
+    # Request bodies: 2 Mio at most, except the upload routes named in UPLOAD_LIMITS (bytes as read,
+    # chunked uploads included: app/core/uploads.py).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    UPLOAD_LIMITS = {
+        "hours.import_upload": 10 * 1024 * 1024,
+        "food.import_purchases": 10 * 1024 * 1024,
+        "decp.import_page": 3 * 1024 * 1024,  # the page explains its own 2 Mo limit; beyond 3 Mio, 413
+    }
+    # Spreadsheets read by imports (app/core/tabular.py): bounded before and while reading.
+    IMPORT_MAX_ROWS = 50_000
+    IMPORT_MAX_COLUMNS = 60
+    XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
     PER_PAGE = 25
     # Most hours one person can work in a month, summed over all their entries (docs/domain.md §4).
     MAX_HOURS_PER_PARTICIPANT_MONTH = 200
@@ -90,6 +112,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SECURITY_HSTS = True
+    IS_PRODUCTION = True
 
     def __init__(self) -> None:
         super().__init__()

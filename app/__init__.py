@@ -10,6 +10,7 @@ from config import Config, config_from_environment
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands, error pages."""
+    from app.core.guards import LevierRequest
     from config import _instance_path
 
     app = Flask(
@@ -17,6 +18,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=str(_instance_path()),
         template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
     )
+    app.request_class = LevierRequest  # bounded integers in query strings and forms
     app.config.from_object((config_class or config_from_environment())())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("REPORT_STORAGE"):
@@ -29,7 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
-    register_security_headers(app)
+    register_web_guards(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
@@ -38,12 +40,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every model must be known to Alembic)
     from app.core.dates import PARIS
-    from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "fr", timezone_selector=lambda: PARIS.key)
 
     login_manager.init_app(app)
@@ -52,11 +55,17 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "warning"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The user of a session id ``<id>:<session version>``; an ended session (older version) is refused."""
         from app.auth.models import User
 
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
+            return None
         user = db.session.get(User, int(user_id))
-        return user if user and user.is_active else None
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -112,6 +121,7 @@ def register_transactions(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import users_cli
+    from app.backup.cli import data_cli
     from app.decp.cli import decp_cli
     from app.food.cli import food_cli
     from app.hours.cli import hours_cli
@@ -131,6 +141,7 @@ def register_commands(app: Flask) -> None:
         report_cli,
         decp_cli,
         scheduler_cli,
+        data_cli,
     ):
         app.cli.add_command(command)
 
@@ -142,21 +153,19 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         if code == 500:
             db.session.rollback()
-        return render_template(f"errors/{code}.html"), code
+        return render_template(f"errors/{code}.html", error=error), code
 
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, render_error)
 
 
-def register_security_headers(app: Flask) -> None:
-    """Headers every response carries: no framing, no MIME sniffing, no referrer leaking to other sites."""
+def register_web_guards(app: Flask) -> None:
+    """Security headers on every response; body limits and NUL refusal before any view reads input."""
+    from app.core.guards import register_upload_limits
+    from app.core.headers import register_security_headers
 
-    @app.after_request
-    def add_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    register_security_headers(app)
+    register_upload_limits(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -70,6 +70,9 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def db(app):
+    from app.extensions import limiter
+
+    limiter.reset()  # sign-in throttling counters belong to one test
     yield _db
     _empty_tables()
     _seed_reference_data()
@@ -88,7 +91,7 @@ def runner(app):
 def login(client, user):
     """Sign ``user`` in on ``client`` through Flask-Login's session keys."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

@@ -1,17 +1,21 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
+from app.auth.passwords import StrongPassword
 from app.core.enums import Role
 from app.core.forms import BaseForm, options
 
-MIN_PASSWORD_LENGTH = 10
-
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("Adresse électronique"), validators=[InputRequired(_l("Saisissez votre adresse."))])
+    email = EmailField(
+        _l("Adresse électronique"),
+        validators=[InputRequired(_l("Saisissez votre adresse.")), Length(max=255)],
+    )
     password = PasswordField(
-        _l("Mot de passe"), validators=[InputRequired(_l("Saisissez votre mot de passe."))]
+        _l("Mot de passe"),
+        validators=[InputRequired(_l("Saisissez votre mot de passe.")), Length(max=1024)],
     )
     remember = BooleanField(_l("Rester connecté"))
     submit = SubmitField(_l("Se connecter"))
@@ -31,7 +35,7 @@ class UserCreateForm(BaseForm):
         _l("Mot de passe initial"),
         validators=[
             InputRequired(_l("Le mot de passe est obligatoire.")),
-            Length(min=MIN_PASSWORD_LENGTH, message=_l("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH)),
+            StrongPassword(),
         ],
     )
     submit = SubmitField(_l("Créer le compte"))
@@ -49,7 +53,7 @@ class PasswordChangeForm(BaseForm):
         _l("Nouveau mot de passe"),
         validators=[
             InputRequired(),
-            Length(min=MIN_PASSWORD_LENGTH, message=_l("Au moins %(n)s caractères.", n=MIN_PASSWORD_LENGTH)),
+            StrongPassword(user_of=lambda form: current_user),
         ],
     )
     confirm = PasswordField(

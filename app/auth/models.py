@@ -22,6 +22,8 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(20))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Part of the session identifier: raising it ends every session and remember-me cookie of the user.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard key derivation function.
@@ -29,6 +31,14 @@ class User(UserMixin, TimestampMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's session identifier: the id and the session version (revocable sessions)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie issued so far, on every device."""
+        self.session_version = (self.session_version or 1) + 1
 
     def has_role(self, *roles: str) -> bool:
         return self.role == Role.ADMIN or self.role in roles

@@ -1,9 +1,10 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth.throttle import throttled
 from app.core.auth import authenticated, public
 from app.core.errors import ServiceError
 from app.core.forms import attach_service_error
@@ -12,15 +13,18 @@ from app.core.redirects import redirect_next
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
+@throttled
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        # A refused attempt answers 200: the request's commit keeps its audit entry.
         if user is None:
             flash(_("Adresse ou mot de passe incorrect, ou compte désactivé."), "danger")
         else:
+            session.clear()  # a new session: nothing set before signing in survives it (fixation)
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
             return redirect_next("main.home")
@@ -30,7 +34,9 @@ def login():
 @bp.route("/deconnexion", methods=["POST"])
 @authenticated
 def logout():
+    services.sign_out(current_user._get_current_object())
     logout_user()
+    session.clear()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("auth.login"))
 
@@ -40,13 +46,13 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # audited under the User, not Flask's proxy
         try:
-            services.change_password(
-                current_user, current_user, form.current_password.data, form.new_password.data
-            )
+            services.change_password(user, user, form.current_password.data, form.new_password.data)
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.current_password)
         else:
+            login_user(user)  # every other session has ended; this one carries the new version
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

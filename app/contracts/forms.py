@@ -115,6 +115,8 @@ class ContractForm(BaseForm):
     cpv_code = StringField(
         _l("Code CPV"),
         validators=[Optional(), Cpv(find_cpv)],
+        # A code of spaces is no code (it passed Optional() and then broke the table's CHECK: a 500).
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )
@@ -240,7 +242,16 @@ def facilitator_choices() -> list[tuple[int, str]]:
     return [(u.id, u.full_name and f"{u.full_name} ({u.email})" or u.email) for u in users]
 
 
+def submitted_version(field) -> int | None:
+    """The version a form was filled from; None when missing or not a plain number (refuse the edit)."""
+    text = field.data if isinstance(field.data, str) else ("" if field.data is None else str(field.data))
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class ClauseForm(BaseForm):
+    # Optimistic locking: the version the form was filled from (an edit of an older one is refused).
+    version = HiddenField()
     kind = SelectField(_l("Type de clause"), choices=options(ClauseKind.choices()))
     hours_method = SelectField(
         _l("Heures d'insertion prévues"),
@@ -255,13 +266,13 @@ class ClauseForm(BaseForm):
     labour_share = FrenchDecimalField(
         _l("Part de main-d'œuvre (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
     insertion_rate = FrenchDecimalField(
         _l("Taux d'insertion (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
     hourly_cost = FrenchDecimalField(
@@ -275,7 +286,7 @@ class ClauseForm(BaseForm):
     award_weight_percent = FrenchDecimalField(
         _l("Pondération du critère social (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),

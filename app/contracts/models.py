@@ -171,6 +171,10 @@ class Clause(TimestampMixin, Base):
     # Set on clauses created from DECP data: the officer confirms the kind and adds the hours.
     needs_review: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking, as on contracts: an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     contract: Mapped[Contract] = relationship(back_populates="clauses")
     facilitators = relationship("User", secondary=clause_facilitators, order_by="User.email")

@@ -48,7 +48,7 @@ class ContractFilters:
     def from_args(cls, args) -> "ContractFilters":
         def integer(name: str) -> int | None:
             value = args.get(name, "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
         def choice(name: str, allowed) -> str:
             value = args.get(name, "").strip()

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.contracts import bp, services
 from app.contracts.exports import contracts_csv, contracts_xlsx
-from app.contracts.forms import ClauseForm, ContractForm
+from app.contracts.forms import ClauseForm, ContractForm, submitted_version
 from app.contracts.models import Clause, Contract
 from app.contracts.queries import (
     ContractFilters,
@@ -81,6 +81,12 @@ def export_xlsx():
     return download(contracts_xlsx(statement), _export_name("xlsx"))
 
 
+MISSING_VERSION = (
+    "Formulaire incomplet : la version de l'objet modifié manque ou est illisible. "
+    "Rechargez la page puis saisissez de nouveau ; rien n'a été enregistré."
+)
+
+
 def _attach_error(form, error: ServiceError) -> None:
     """Show a service refusal next to its field (``holders-N`` is the N-th filled holder row)."""
     discard_changes()
@@ -142,8 +148,10 @@ def edit(contract_id: int):
     elif request.form.get("add_holder"):
         form.add_holder_row()
     elif form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+        expected = submitted_version(form.version)
         try:
+            if expected is None:
+                raise ServiceError(_(MISSING_VERSION))
             services.update_contract(current_user, contract, form.to_data(), expected_version=expected)
         except services.StaleContractError as error:
             discard_changes()
@@ -226,8 +234,15 @@ def _clause_form_response(form, contract, clause=None):
             if clause is None:
                 services.add_clause(current_user, contract, form.to_data())
             else:
-                services.update_clause(current_user, clause, form.to_data())
-        except ServiceError as error:
+                expected = submitted_version(form.version)
+                if expected is None:
+                    raise ServiceError(_(MISSING_VERSION))
+                services.update_clause(current_user, clause, form.to_data(), expected_version=expected)
+                db.session.flush()  # a concurrent commit since the check: StaleDataError
+        except (ServiceError, StaleDataError) as error:
+            discard_changes()
+            if isinstance(error, StaleDataError):
+                error = ServiceError(_(services.STALE_CLAUSE))
             show_service_error(form, error)
             refused = True
         else:

@@ -347,7 +347,15 @@ def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = Tru
     return clause
 
 
-def update_clause(actor, clause: Clause, data: ClauseData) -> Clause:
+STALE_CLAUSE = (
+    "Cette clause a été modifiée par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré."
+)
+
+
+def update_clause(actor, clause: Clause, data: ClauseData, expected_version: int | None = None) -> Clause:
+    """Apply ``data``; with ``expected_version``, refuse when the clause changed since it was read."""
+    if expected_version is not None and expected_version != clause.version:
+        raise ServiceError(_(STALE_CLAUSE))
     before = audit.snapshot(clause)
     _apply_clause(clause, clause.contract, data)
     changes = audit.changes_since(before, clause)

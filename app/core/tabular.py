@@ -14,10 +14,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import BinaryIO
 
-from flask import Response
+from flask import Response, current_app, has_app_context
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -47,6 +48,42 @@ def is_xlsx(filename: str, content: bytes) -> bool:
     )
 
 
+# Defaults when no application is around (the configuration may lower or raise them).
+LIMITS = {
+    "IMPORT_MAX_ROWS": 50_000,
+    "IMPORT_MAX_COLUMNS": 60,
+    "XLSX_MAX_UNCOMPRESSED_BYTES": 100 * 1024 * 1024,
+}
+
+
+def _limit(name: str) -> int:
+    return current_app.config.get(name, LIMITS[name]) if has_app_context() else LIMITS[name]
+
+
+def _too_many_rows(max_rows: int) -> TabularError:
+    return TabularError(
+        _("Fichier trop long : %(n)s lignes au plus. Découpez-le en plusieurs fichiers.", n=max_rows)
+    )
+
+
+def _bounded_cells(line: int, cells: list) -> list:
+    """The cells of a row up to the column limit; a filled cell beyond it is an error."""
+    limit = _limit("IMPORT_MAX_COLUMNS")
+    if len(cells) > limit:
+        if any(cell not in (None, "") for cell in cells[limit:]):
+            raise TabularError(_("Ligne %(line)s : trop de colonnes (%(n)s au plus).", line=line, n=limit))
+        cells = cells[:limit]
+    return cells
+
+
+def _bounded_rows(rows: Iterator[tuple[int, list]], max_rows: int | None) -> Iterator[tuple[int, list]]:
+    """Rows with their cells bounded; more than ``max_rows`` records (plus the header) is an error."""
+    for count, (line, cells) in enumerate(rows, start=1):
+        if max_rows is not None and count > max_rows + 1:  # the header line and max_rows records
+            raise _too_many_rows(max_rows)
+        yield line, _bounded_cells(line, cells)
+
+
 def _binary(source: bytes | BinaryIO) -> BinaryIO:
     return io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
 
@@ -67,15 +104,33 @@ def detect_encoding(source: BinaryIO, encodings: Sequence[str] = ENCODINGS, chun
     raise TabularError(_("Le fichier CSV doit être encodé en UTF-8 (enregistrez-le en « CSV UTF-8 »)."))
 
 
+def _csv_records(text, delimiter: str) -> Iterator[tuple[int, list]]:
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        for cells in reader:
+            if any("\x00" in cell for cell in cells):  # no text column may hold one (PostgreSQL refuses them)
+                raise TabularError(
+                    _(
+                        "Ligne %(line)s : caractère invalide (octet nul). Le fichier est-il bien un CSV ?",
+                        line=reader.line_num,
+                    )
+                )
+            yield reader.line_num, cells
+    except csv.Error as error:
+        raise TabularError(_("Le fichier CSV est mal formé : %(error)s.", error=str(error))) from None
+
+
 def iter_csv(
     source: bytes | BinaryIO,
     *,
     encodings: Sequence[str] = ENCODINGS,
     delimiters: Sequence[str] = DELIMITERS,
+    max_rows: int | None = None,
 ) -> Iterator[tuple[int, list]]:
     """``(line number, cells)`` for every record, streamed; the separator is the one the first line uses most.
 
-    UTF-8 (with or without BOM) first, then Windows-1252 (French Excel's default "CSV").
+    UTF-8 (with or without BOM) first, then Windows-1252 (French Excel's default "CSV"). Columns are
+    bounded (``IMPORT_MAX_COLUMNS``), and records by ``max_rows`` when given.
     """
     stream = _binary(source)
     encoding = detect_encoding(stream, encodings)
@@ -84,26 +139,66 @@ def iter_csv(
         first_line = text.readline()
         text.seek(0)
         delimiter = max(delimiters, key=first_line.count)  # ties and no separator at all: the first one
-        reader = csv.reader(text, delimiter=delimiter)
-        try:
-            for cells in reader:
-                yield reader.line_num, cells
-        except csv.Error as error:
-            raise TabularError(_("Le fichier CSV est mal formé : %(error)s.", error=str(error))) from None
+        yield from _bounded_rows(_csv_records(text, delimiter), max_rows)
     finally:
         if not stream.closed:
             text.detach()  # leave the caller's file open
 
 
-def iter_xlsx(source: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
-    """``(row number, cells)`` for every row of the first sheet, streamed (openpyxl's read-only mode)."""
+def check_xlsx_size(source: bytes | BinaryIO) -> None:
+    """Refuse a "zip bomb" before openpyxl inflates it: the declared uncompressed size of the archive."""
+    stream = _binary(source)
+    position = stream.tell()
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
+    finally:
+        stream.seek(position)
+    if inflated > _limit("XLSX_MAX_UNCOMPRESSED_BYTES"):
+        raise TabularError(
+            _(
+                "Fichier XLSX trop volumineux une fois décompressé (%(mb)s Mo au plus) : "
+                "enregistrez-le en CSV ou découpez-le.",
+                mb=_limit("XLSX_MAX_UNCOMPRESSED_BYTES") // (1024 * 1024),
+            )
+        )
+
+
+def _sheet_rows(sheet, max_rows: int | None) -> Iterator[tuple[int, list]]:
+    declared_rows = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    if max_rows is not None and declared_rows > max_rows + 1:
+        raise _too_many_rows(max_rows)
+    # max_col bounds what openpyxl builds for each row, whatever width the sheet declares.
+    # A sheet without a declared size (written in streaming mode) gets rows as wide as their cells.
+    max_columns = _limit("IMPORT_MAX_COLUMNS")
+    is_sized = isinstance(sheet.max_column, int)
+    width = min(sheet.max_column, max_columns + 1) if is_sized else max_columns + 1
+    for index, cells in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+        cells = list(cells)
+        while not is_sized and cells and cells[-1] is None:
+            cells.pop()
+        yield index, cells
+
+
+def iter_xlsx(source: bytes | BinaryIO, *, max_rows: int | None = None) -> Iterator[tuple[int, list]]:
+    """``(row number, cells)`` for every row of the first sheet, streamed (openpyxl's read-only mode).
+
+    Bounded before reading (uncompressed size, the sheet's declared dimensions) and while reading (rows
+    and columns), so that a small hostile file cannot occupy a worker for minutes.
+    """
+    check_xlsx_size(source)
     try:
         workbook = load_workbook(_binary(source), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
         raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
     try:
-        sheet = workbook.worksheets[0]
-        yield from enumerate((list(cells) for cells in sheet.iter_rows(values_only=True)), start=1)
+        yield from _bounded_rows(_sheet_rows(workbook.worksheets[0], max_rows), max_rows)
+    except TabularError:
+        raise
+    except Exception:
+        raise TabularError(_("Le fichier XLSX est illisible ou endommagé.")) from None
     finally:
         workbook.close()
 
@@ -111,13 +206,15 @@ def iter_xlsx(source: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
 def read_csv(
     content: bytes, *, encodings: Sequence[str] = ENCODINGS, delimiters: Sequence[str] = DELIMITERS
 ) -> list[tuple[int, list]]:
-    """``(line number, cells)`` for every record (see ``iter_csv``)."""
-    return list(iter_csv(content, encodings=encodings, delimiters=delimiters))
+    """``(line number, cells)`` for every record (see ``iter_csv``), at most ``IMPORT_MAX_ROWS``."""
+    return list(
+        iter_csv(content, encodings=encodings, delimiters=delimiters, max_rows=_limit("IMPORT_MAX_ROWS"))
+    )
 
 
 def read_xlsx(content: bytes) -> list[tuple[int, list]]:
-    """``(row number, cells)`` for every row of the first sheet, values as Excel last computed them."""
-    return list(iter_xlsx(content))
+    """``(row number, cells)`` for every row of the first sheet, at most ``IMPORT_MAX_ROWS``."""
+    return list(iter_xlsx(content, max_rows=_limit("IMPORT_MAX_ROWS")))
 
 
 def _head(source: bytes | BinaryIO) -> bytes:
@@ -129,13 +226,15 @@ def _head(source: bytes | BinaryIO) -> bytes:
     return head
 
 
-def iter_rows(filename: str, source: bytes | BinaryIO) -> Iterator[tuple[int, list]]:
+def iter_rows(
+    filename: str, source: bytes | BinaryIO, *, max_rows: int | None = None
+) -> Iterator[tuple[int, list]]:
     """``(line number, cells)`` for every non-empty line of a CSV or XLSX file, streamed; line 1 is the first."""
     name = (filename or "").lower()
     if name.endswith(".xlsx") or _head(source) == b"PK\x03\x04":
-        rows = iter_xlsx(source)
+        rows = iter_xlsx(source, max_rows=max_rows)
     elif name.endswith((".csv", ".txt")) or not name:
-        rows = iter_csv(source)
+        rows = iter_csv(source, max_rows=max_rows)
     else:
         raise TabularError(_("Format de fichier non pris en charge : CSV ou XLSX attendu."))
     return ((line, cells) for line, cells in rows if any(text_of(cell) for cell in cells))
@@ -143,7 +242,7 @@ def iter_rows(filename: str, source: bytes | BinaryIO) -> Iterator[tuple[int, li
 
 def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
     """``(line number, cells)`` for every non-empty line of a CSV or XLSX upload; line 1 is the first."""
-    return list(iter_rows(filename, content))
+    return list(iter_rows(filename, content, max_rows=_limit("IMPORT_MAX_ROWS")))
 
 
 def text_of(value) -> str:
@@ -160,6 +259,19 @@ def text_of(value) -> str:
 # --- Writing ------------------------------------------------------------------------------------------
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(text: str) -> str:
+    """OWASP's rule for CSV: a text cell that a spreadsheet would run as a formula gets a leading quote.
+
+    Values arrive from third-party DECP and food files; opened in Excel or LibreOffice, ``=HYPERLINK(...)``
+    or ``=cmd|...`` would run. Only text is touched: numbers and dates are written as such.
+    """
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool = True) -> bytes:
     """CSV for French Excel (UTF-8 with BOM, ``;``, ``1234,50``, ``31/12/2025``, ``oui``/``non``).
 
@@ -167,7 +279,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool =
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(name, french) for name in header])
     for row in rows:
         writer.writerow([_csv_cell(value, french) for value in row])
     text = buffer.getvalue()
@@ -177,6 +289,8 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence], *, french: bool =
 def _csv_cell(value, french: bool):
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralize(value)
     if not french:
         if isinstance(value, Decimal):
             return format(value, "f")
@@ -215,7 +329,12 @@ def xlsx_bytes(
         sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(min_width, min(50, len(str(name)) + 4))
-    sheet.append([_header_cell(sheet, name) if bold_header else name for name in header])
+    sheet.append(
+        [
+            _header_cell(sheet, name) if bold_header else _xlsx_cell(sheet, name, None, None, None)
+            for name in header
+        ]
+    )
     formats = list(column_formats or ())
     for row in rows:
         sheet.append(
@@ -231,6 +350,7 @@ def xlsx_bytes(
 
 def _header_cell(sheet, name) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=name)
+    cell.data_type = "s"
     cell.font = Font(bold=True)
     return cell
 
@@ -238,7 +358,11 @@ def _header_cell(sheet, name) -> WriteOnlyCell:
 def _xlsx_cell(sheet, value, column_format, date_format, float_format) -> WriteOnlyCell:
     if isinstance(value, Decimal):
         value = float(value)  # Excel has no decimal type; amounts have two decimals, well within a double
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a live formula
     if isinstance(value, date):
         if date_format:
             cell.number_format = date_format

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from app.core.identifiers import is_valid_siret, normalize_siret
+from app.core.locks import process_lock
 from app.core.transaction import CommandGroup, checkpoint, discard_changes
 from app.decp.exports import export_decp
-from app.decp.services import ImportSummary, import_decp
+from app.decp.services import DECP_IMPORT_LOCK, ImportSummary, import_decp
 from app.decp.services.cleaning import REJECTION_REASONS, WARNING_REASONS
 from app.decp.services.reader import CountingReader, UnreadableFile
 from app.referential.services import find_buyer
@@ -34,17 +35,25 @@ def _import_file(path: Path, *, dry_run: bool, buyer: str | None, show_progress:
 
 def _run(stream, path: Path, dry_run: bool, buyer: str | None) -> ImportSummary:
     try:
-        summary = import_decp(CLI_ACTOR, stream, name=str(path), buyer_siret=buyer)
+        # One DECP import at a time (two at once collided on the same contracts): this one waits.
+        with process_lock(
+            DECP_IMPORT_LOCK,
+            wait=True,
+            on_wait=lambda: click.echo(
+                "Un autre import DECP est en cours : celui-ci attend qu'il se termine.", err=True
+            ),
+        ):
+            summary = import_decp(CLI_ACTOR, stream, name=str(path), buyer_siret=buyer)
+            summary.dry_run = dry_run
+            if dry_run:
+                discard_changes()
+            else:
+                checkpoint()  # each file is its own transaction, committed while the lock is held
+            return summary
     except UnreadableFile as error:
         discard_changes()
         summary = ImportSummary(file=str(path), error=str(error))
         return summary
-    summary.dry_run = dry_run
-    if dry_run:
-        discard_changes()
-    else:
-        checkpoint()  # each file is its own transaction
-    return summary
 
 
 def _print_summary(summary: ImportSummary) -> None:

@@ -9,11 +9,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.core.auth import role_required
 from app.core.enums import Role
-from app.core.transaction import discard_changes
+from app.core.locks import Busy, process_lock
+from app.core.transaction import checkpoint, discard_changes
 from app.decp import bp
 from app.decp.exports import export_decp
 from app.decp.forms import UPLOAD_MAX_MEGABYTES, DecpExportForm, DecpImportForm
-from app.decp.services import import_decp
+from app.decp.services import DECP_IMPORT_LOCK, import_decp
 from app.decp.services.cleaning import WARNING_REASONS
 from app.decp.services.reader import UnreadableFile
 from app.extensions import db
@@ -53,22 +54,31 @@ def import_page():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            summary = import_decp(
-                current_user,
-                upload.stream,
-                name=upload.filename,
-                buyer_siret=form.buyer.data,
-                batch_size=None,
+            with process_lock(DECP_IMPORT_LOCK):  # one import at a time; a page does not wait
+                summary = import_decp(
+                    current_user,
+                    upload.stream,
+                    name=upload.filename,
+                    buyer_siret=form.buyer.data,
+                    batch_size=None,
+                )
+                summary.dry_run = form.dry_run.data
+                if summary.dry_run:
+                    discard_changes()
+                else:
+                    checkpoint()  # committed before the lock is released: the next import sees it
+        except Busy:
+            summary = None
+            form.file.errors.append(
+                _(
+                    "Un autre import DECP est en cours : réessayez dans quelques minutes. Rien n'a été importé."
+                )
             )
         except UnreadableFile as error:
             discard_changes()
             form.file.errors.append(
                 _("Fichier illisible, rien n'a été importé : %(error)s", error=str(error))
             )
-        else:
-            summary.dry_run = form.dry_run.data
-            if summary.dry_run:
-                discard_changes()
     return render_template("decp/import.html", form=form, summary=summary, reasons=WARNING_REASONS)
 
 

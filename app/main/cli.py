@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import click
+from flask import current_app
 from sqlalchemy import func, select
 from stdnum import luhn
 
@@ -65,7 +66,9 @@ class DemoBuilder:
             load_cpv(DEFAULT_CPV_CSV)
         self.territories = {t.name: t for t in db.session.scalars(select(Territory))}
         self.users = {
-            role: account_services.create_user("démonstration", email, catalog.DEMO_PASSWORD, role, name)
+            role: account_services.create_user(
+                "démonstration", email, catalog.DEMO_PASSWORD, role, name, check_strength=False
+            )
             for email, role, name in catalog.ACCOUNTS
         }
         db.session.flush()
@@ -414,6 +417,10 @@ class DemoBuilder:
 )
 def demo_command(seed: int, if_empty: bool):
     """Fill an empty database with a realistic demo data set and one account per role."""
+    if current_app.config.get("IS_PRODUCTION"):
+        raise click.ClickException(
+            "Refusé en production : la démonstration crée des comptes au mot de passe connu de tous."
+        )
     if db.session.scalar(select(func.count(User.id))) or db.session.scalar(select(func.count(Contract.id))):
         if if_empty:
             click.echo("La base contient déjà des données : démonstration non rechargée.")

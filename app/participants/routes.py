@@ -77,9 +77,11 @@ def index():
     fmt = request.args.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(statement, fmt)
+    page = paginate(statement)
+    services.record_identity_reads(current_user, page.items, "liste")
     return render_template(
         "participants/index.html",
-        page=paginate(statement),
+        page=page,
         search=search,
         criterion=criterion,
         gender=gender,
@@ -110,6 +112,7 @@ def detail(participant_id: int):
     totals = db.session.execute(
         hour_queries.participant_totals_select().where(Participant.id == participant.id)
     ).first()
+    services.record_identity_reads(current_user, [participant], "fiche")
     return render_template(
         "participants/detail.html",
         participant=participant,
@@ -141,6 +144,7 @@ def edit(participant_id: int):
         }
         if identity is not None:
             initial.update({name: getattr(identity, name) for name in services.IDENTITY_FIELDS})
+            services.record_identity_reads(current_user, [participant], "modification")
     form = ParticipantForm(data=initial)
     if form.validate_on_submit():
         try:
@@ -194,10 +198,13 @@ def outcomes_due():
     )
 
 
-@bp.route("/<int:participant_id>/export.<fmt>")
+@bp.route("/<int:participant_id>/export.<fmt>", methods=["POST"])
 @role_required(Role.FACILITATOR)
 def export_data(participant_id: int, fmt: str):
-    """Right of access (GDPR art. 15): everything held on the person, identity included, for them."""
+    """Right of access (GDPR art. 15): everything held on the person, identity included, for them.
+
+    A POST: it writes to the audit log, and a link could be followed by a prefetcher or a crawler.
+    """
     participant = _participant(participant_id)
     if fmt not in ("json", "csv"):
         abort(404)

@@ -191,6 +191,23 @@ def _blank_identity(identity: ParticipantIdentity) -> None:
     identity.erased_at = utcnow()
 
 
+def has_visible_identity(participant: Participant) -> bool:
+    identity = participant.identity
+    return identity is not None and any(getattr(identity, name) for name in IDENTITY_FIELDS)
+
+
+def record_identity_reads(actor, participants, where: str) -> None:
+    """Audit that ``actor`` saw the name and contact of these participants (GDPR art. 5(2), accountability)."""
+    for participant in participants:
+        if has_visible_identity(participant):
+            audit.record(
+                actor,
+                "read_identity",
+                participant,
+                summary=f"Identité de {participant.code} consultée ({where})",
+            )
+
+
 def erase_participant_identity(actor, participant: Participant, reason: str = "") -> None:
     """Erase name and contact on request (GDPR art. 17); the code, hours and statistics stay."""
     identity = participant.identity

@@ -103,7 +103,7 @@ def test_admin_create_form_shows_french_errors_and_writes_nothing(as_admin, db):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Adresse électronique invalide" in page and "Au moins 10 caractères" in page
+    assert "Adresse électronique invalide" in page and "Au moins 12 caractères" in page
     assert db.session.query(User).count() == 1
 
 

@@ -111,7 +111,7 @@ def test_archive_hides_the_contract_and_restore_brings_it_back(as_officer, buyer
 def test_archive_and_restore_buttons_ask_for_confirmation(as_officer, buyer):
     contract = factories.ContractFactory(buyer=buyer)
     page = text(as_officer.get(f"/marches/{contract.id}"))
-    assert "return confirm(" in page and "Archiver le march" in page
+    assert "data-confirm=" in page and "Archiver le march" in page
 
 
 def test_clause_with_hours_cannot_be_deleted(as_officer, buyer):
@@ -144,6 +144,7 @@ def test_officer_edits_a_clause(as_officer, buyer):
             "hours_method": "manual",
             "planned_hours": "650",
             "award_weight_percent": "10",
+            "version": str(clause.version),
         },
     )
     assert response.status_code == 302

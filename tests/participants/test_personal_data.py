@@ -150,12 +150,12 @@ def test_only_admins_change_the_retention(db, as_facilitator):
 def test_right_of_access_export_contains_everything_and_is_audited(db, as_facilitator, facilitator):
     participant = person(facilitator)
     factories.HourEntryFactory(participant=participant, hours=Decimal("12.5"))
-    response = as_facilitator.get(f"/participants/{participant.id}/export.json")
+    response = as_facilitator.post(f"/participants/{participant.id}/export.json")
     data = json.loads(response.data)
     assert data["code"] == participant.code
     assert data["identite"]["last_name"] == "Vandercasteele"
     assert data["heures"][0]["heures"] == "12.50"
-    csv_response = as_facilitator.get(f"/participants/{participant.id}/export.csv")
+    csv_response = as_facilitator.post(f"/participants/{participant.id}/export.csv")
     assert "identite;last_name;Vandercasteele" in csv_response.data.decode("utf-8-sig")
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "export")) == 2
 

@@ -49,6 +49,7 @@ from app.decp.services.summary import ImportSummary
 from app.extensions import db
 
 DEFAULT_BATCH_SIZE = 1000  # records per upsert
+DECP_IMPORT_LOCK = "decp-import"  # app.core.locks.process_lock: one import at a time
 
 
 @dataclass

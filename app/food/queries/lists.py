@@ -33,7 +33,7 @@ class PurchaseFilters:
 
         def integer(name):
             value = args.get(name, "").strip()
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
         family = args.get("famille", "")
         characteristic = args.get("caracteristique", "")

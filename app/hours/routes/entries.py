@@ -115,12 +115,17 @@ def behind():
 
 
 def _grid_month(clause: Clause) -> date | None:
+    """The month asked for; None when it cannot be read (never silently another month)."""
     text = request.values.get("mois", "")
     if text:
         try:
             return parse_month(text)
         except ValueError:
-            flash(_("Mois invalide : format AAAA-MM attendu."), "warning")
+            return None
+    return _default_grid_month(clause)
+
+
+def _default_grid_month(clause: Clause) -> date:
     contract = clause.contract
     month = first_of_month(today_paris())
     if contract.notified_on and contract.ends_on:
@@ -134,6 +139,13 @@ def grid(clause_id: int):
     clause = db.get_or_404(Clause, clause_id)
     require_hours_access(current_user, clause)
     month = _grid_month(clause)
+    if month is None:
+        month = _default_grid_month(clause)
+        if request.method == "POST":
+            flash(_("Mois invalide : format AAAA-MM attendu. Rien n'a été enregistré."), "danger")
+            rows = rows_from_form(request.form)
+            return render_template("hours/grid.html", **grid_context(clause, month, submitted=rows)), 422
+        flash(_("Mois invalide : format AAAA-MM attendu."), "warning")
     if request.method == "POST":
         rows = rows_from_form(request.form)
         try:

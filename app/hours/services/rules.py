@@ -15,6 +15,7 @@ from app.core.enums import MODALITY_EMPLOYER_KINDS, ContractType, Modality, Stru
 from app.core.errors import ServiceError
 from app.core.formatting import date_fr, month_fr
 from app.core.formatting import hours as fmt_hours
+from app.core.locks import lock_participant_months
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.services.access import can_log_hours
@@ -235,6 +236,8 @@ class HoursLedger:
                 kept.append(line)
             self.seen.setdefault(key, line.line)
         new_pairs = {(line.participant.id, line.month) for line in valid} - self.totals.keys()
+        # Held until commit: a concurrent save of the same person and month waits, then reads these hours.
+        lock_participant_months(new_pairs)
         already = _month_totals(new_pairs, self.replacing) if new_pairs else {}
         for line in valid:
             pair = (line.participant.id, line.month)

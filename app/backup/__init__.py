@@ -1,0 +1,1 @@
+"""Backup and restore: the whole database and the report files in one versioned archive."""
