@@ -60,12 +60,11 @@ class Config:
     SECURITY_HSTS = False
     IS_PRODUCTION = False
     # Request bodies: 2 Mio at most, except the upload routes named in UPLOAD_LIMITS (bytes as read,
-    # chunked uploads included: app/core/uploads.py).
+    # chunked uploads included: app/core/guards.py). The DECP page sets its own (app/decp/routes.py).
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     UPLOAD_LIMITS = {
         "hours.import_upload": 10 * 1024 * 1024,
         "food.import_purchases": 10 * 1024 * 1024,
-        "decp.import_page": 3 * 1024 * 1024,  # the page explains its own 2 Mo limit; beyond 3 Mio, 413
     }
     # Spreadsheets read by imports (app/core/tabular.py): bounded before and while reading.
     IMPORT_MAX_ROWS = 50_000

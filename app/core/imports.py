@@ -139,7 +139,7 @@ class Importer:
         if isinstance(source, bytes | bytearray) and not source:
             raise ImportFileError(_("Le fichier est vide."))
         try:
-            yield from iter_rows(filename, source)
+            yield from iter_rows(filename, source, max_rows=self.max_rows)
         except TabularError as error:
             raise ImportFileError(error.message) from None
 

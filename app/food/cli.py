@@ -19,7 +19,12 @@ def import_command(file: Path, dry_run: bool):
     with file.open("rb") as source, progress_bar(file.name, source) as bar:
         try:
             report = import_file(
-                "ligne de commande", file.name, source, write=not dry_run, progress=bar.update
+                "ligne de commande",
+                file.name,
+                source,
+                write=not dry_run,
+                progress=bar.update,
+                max_rows=None,
             )
         except ServiceError as error:
             click.echo(f"{error.message} Rien n'a été importé.", err=True)

@@ -392,11 +392,25 @@ def _supplier_key(line: "ImportLine") -> tuple[str, str]:
     return (line.supplier_siret or "", (line.supplier_name or "").strip().lower())
 
 
+MAX_LINES = 50_000  # an upload; the command line takes any length
+
+
 def import_file(
-    actor, filename: str, source, *, write: bool = False, progress=None, source_name: str = ""
+    actor,
+    filename: str,
+    source,
+    *,
+    write: bool = False,
+    progress=None,
+    source_name: str = "",
+    max_rows: int | None = MAX_LINES,
 ) -> ImportReport:
-    """Check (and with ``write``, write) a purchase file; the caller commits a valid report."""
+    """Check (and with ``write``, write) a purchase file; the caller commits a valid report.
+
+    Uploads stop at ``MAX_LINES``; the command line passes ``max_rows=None`` and takes any length.
+    """
     importer = PurchaseImporter(
         actor, source=source_name or (filename if write else ""), warn_duplicates=not write
     )
+    importer.max_rows = max_rows
     return run_import(importer, filename, source, write=write, progress=progress)
