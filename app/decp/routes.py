@@ -21,18 +21,9 @@ from app.extensions import db
 from app.referential.models import Buyer
 
 
-@bp.url_value_preprocessor
-def limit_upload_size(endpoint, _values) -> None:
-    """Bound the bytes the upload page reads, before anything parses the body (CSRF checks do, first).
-
-    Werkzeug counts the bytes read, so a chunked upload, which announces no length, is held to it too.
-    """
-    if endpoint == "decp.import_page":
-        request.max_content_length = UPLOAD_MAX_MEGABYTES * 1024 * 1024
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
+    """Beyond the route's limit on the bytes read (``UPLOAD_LIMITS``, chunked uploads included)."""
     if not current_user.is_authenticated:
         return render_template("errors/413.html"), 413
     flash(
@@ -49,6 +40,8 @@ def upload_too_large(error):
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def import_page():
+    if request.content_length and request.content_length > UPLOAD_MAX_MEGABYTES * 1024 * 1024:
+        return upload_too_large(None)
     form = DecpImportForm()
     summary = None
     if form.validate_on_submit():

@@ -149,8 +149,8 @@ def _chunked_upload(client, content: bytes):
     )
 
 
-def test_a_chunked_upload_is_held_to_the_page_limit_on_the_bytes_read(as_officer, db, monkeypatch):
-    monkeypatch.setattr("app.decp.routes.UPLOAD_MAX_MEGABYTES", 1)
+def test_a_chunked_upload_is_held_to_the_page_limit_on_the_bytes_read(app, as_officer, db, monkeypatch):
+    monkeypatch.setitem(app.config["UPLOAD_LIMITS"], "decp.import_page", 1024 * 1024)
     document = json.loads(WRAPPED_2022.read_text(encoding="utf-8"))
     small = json.dumps(document).encode()
     document["marches"]["marche"][0]["objet"] = "x" * (1024 * 1024)  # the body is now beyond 1 Mo
@@ -167,7 +167,7 @@ def test_a_chunked_upload_is_held_to_the_page_limit_on_the_bytes_read(as_officer
 
 
 def test_the_limit_holds_before_the_csrf_check_reads_the_body(app, client, monkeypatch):
-    monkeypatch.setattr("app.decp.routes.UPLOAD_MAX_MEGABYTES", 0)
+    monkeypatch.setitem(app.config["UPLOAD_LIMITS"], "decp.import_page", 8)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # CSRFProtect parses the form first
 
     response = _chunked_upload(client, b'{"marches": []}')
