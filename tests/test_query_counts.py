@@ -124,8 +124,8 @@ def pages(world: World) -> list[str]:
         f"/heures/clauses/{clause}/saisie?mois={YEAR}-04",
         f"/marches/{world.clause.contract_id}",
         f"/participants/{world.regular.id}",
-        f"/participants/{world.regular.id}/export.csv",
-        f"/participants/{world.regular.id}/export.json",
+        f"POST /participants/{world.regular.id}/export.csv",
+        f"POST /participants/{world.regular.id}/export.json",
         "/heures/saisies",
         "/heures/saisies?format=csv",
         "/heures/saisies?format=xlsx",
@@ -162,8 +162,9 @@ def pages(world: World) -> list[str]:
 def measure(client, urls: list[str]) -> dict[str, int]:
     counts = {}
     for url in urls:
+        method, _space, path = url.rpartition(" ")
         with counting_queries() as statements:
-            response = client.get(url)
+            response = client.post(path) if method == "POST" else client.get(path)
         assert response.status_code == 200, (url, response.status_code)
         counts[url] = statements.count
     return counts
