@@ -199,8 +199,7 @@ def has_visible_identity(participant: Participant) -> bool:
 def record_identity_reads(actor, participants, where: str) -> None:
     """Audit that ``actor`` saw the name and contact of these participants (GDPR art. 5(2), accountability).
 
-    One INSERT for a whole page of participants (the identities are expected loaded with them).
-    """
+    One insert for a whole list page, not one per participant shown."""
     with audit.deferred() as pending:
         for participant in participants:
             if has_visible_identity(participant):
@@ -210,7 +209,7 @@ def record_identity_reads(actor, participants, where: str) -> None:
                     participant,
                     summary=f"Identité de {participant.code} consultée ({where})",
                 )
-    audit.write_deferred(pending)
+        audit.write_deferred(pending)
 
 
 def erase_participant_identity(actor, participant: Participant, reason: str = "") -> None:
