@@ -1,17 +1,23 @@
 """The indicators as plain data: JSON for the command line, flat rows for the CSV annex.
 
-Decimals are written as strings ("1234.50") so that no amount loses a cent to a binary float; counts are
-integers; a share that cannot be computed (nothing to divide by) is null.
+Decimals are written as strings with two decimals ("1234.50", "0.00" for an empty sum, on every database)
+so that no amount loses a cent to a binary float; shares are the exact share rounded once, half up, to the
+hundredth; counts are integers; a share that cannot be computed (nothing to divide by) is null.
 """
 
 from decimal import Decimal
 from typing import Any
 
+from app.core.formatting import rounded
 from app.reports.figures import Indicators, Line
 
 
+class DecimalText(str):
+    """A decimal written as text: the CSV annex recognises numbers by this type, never by their look."""
+
+
 def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else DecimalText(format(rounded(value, 2), "f"))
 
 
 def _lines(lines: tuple[Line, ...], value_key: str | None = None) -> dict[str, dict[str, Any]]:
@@ -152,7 +158,7 @@ def annex_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
     """``flatten`` with decimals written the French way (``1234,50``), for the CSV annex read in Excel."""
     rows = []
     for key, value in flatten(data):
-        if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit():
+        if isinstance(value, DecimalText):
             value = value.replace(".", ",")
         rows.append((key, value))
     return rows

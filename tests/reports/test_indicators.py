@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.core.formatting import rounded
 from app.reports.export import indicators_as_dict
 from app.reports.indicators import compute_indicators
 from tests.reports.handmade import YEAR, make_handmade_data
@@ -160,7 +161,8 @@ def test_inclusive_suppliers_by_kind(data):
 
 def test_objectives_reached_or_not(data):
     objectives = compute_indicators(data["buyer"].id, YEAR).objectives
-    assert [(o.code, o.target, o.achieved, o.reached) for o in objectives] == [
+    # shares are exact in the dataclasses: compared here at the hundredth the JSON shows
+    assert [(o.code, o.target, rounded(o.achieved, 2), o.reached) for o in objectives] == [
         ("social_contract_count_share", Decimal("30"), Decimal("50.00"), True),
         ("social_contract_amount_share", Decimal("90"), Decimal("85.71"), False),
         ("insertion_hours", Decimal("400"), Decimal("370.5"), False),

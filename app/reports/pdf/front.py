@@ -115,7 +115,7 @@ def summary(ind: Indicators) -> list:
             [
                 (money(ind.contracts.amount, cents=False), _("montant notifié HT")),
                 (percent(ind.hours.realization_rate), _("taux de réalisation des heures")),
-                (number(ind.hours.fte, 1), _("équivalents temps plein")),
+                (number(ind.hours.fte, 2), _("équivalents temps plein")),
                 (money(ind.inclusive.amount, cents=False), _("attribués à des structures inclusives")),
             ],
             W,
