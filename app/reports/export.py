@@ -72,9 +72,13 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
         },
         "hours": {
             "planned": _number(h.planned),
+            "commitment": _number(h.commitment),
             "realized": _number(h.realized),
+            "realized_committed": _number(h.realized_committed),
+            "realized_uncommitted": _number(h.realized_uncommitted),
             "realized_to_date": _number(h.realized_to_date),
             "realization_rate": _number(h.realization_rate),
+            "cumulative_rate": _number(h.cumulative_rate),
             "fte": _number(h.fte),
             "cumulated": _number(h.cumulated),
             "first_year": h.first_year,
@@ -84,10 +88,12 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
             "by_contract": [
                 {
                     "reference": row.reference,
+                    "commitment": _number(row.commitment),
                     "planned": _number(row.planned),
                     "realized": _number(row.realized),
                     "realized_to_date": _number(row.realized_to_date),
                     "realization_rate": _number(row.realization_rate),
+                    "cumulative_rate": _number(row.cumulative_rate),
                 }
                 for row in h.by_contract
             ],

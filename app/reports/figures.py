@@ -37,23 +37,37 @@ class ContractFigures:
 
 @dataclass(frozen=True)
 class ContractHours:
-    """Planned and realized hours of one contract in execution during the year."""
+    """One contract in execution during the year: its commitment, the part allotted to the year, its hours.
+
+    ``realization_rate`` = realized in the year ÷ allotted to the year; ``cumulative_rate`` = realized to
+    the end of the year ÷ whole commitment (domain.md section 3). Both None without a commitment.
+    """
 
     contract_id: int
     reference: str
     object: str
+    commitment: Decimal | None
     planned: Decimal | None
     realized: Decimal
     realized_to_date: Decimal
     realization_rate: Decimal | None
+    cumulative_rate: Decimal | None
 
 
 @dataclass(frozen=True)
 class HoursFigures:
+    """``planned``: commitments allotted to the year; ``realized``: every hour of the year, of which
+    ``realized_committed`` on contracts with a commitment (the numerator of the rate) and
+    ``realized_uncommitted`` apart (reserved contracts, clauses without planned hours, late entries)."""
+
     planned: Decimal
+    commitment: Decimal
     realized: Decimal
+    realized_committed: Decimal
+    realized_uncommitted: Decimal
     realized_to_date: Decimal
     realization_rate: Decimal | None
+    cumulative_rate: Decimal | None
     fte: Decimal
     cumulated: Decimal
     first_year: int | None

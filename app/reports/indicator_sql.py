@@ -1,9 +1,27 @@
 """SQL building blocks of the indicators: which contracts, clauses, hours and participants count in a year."""
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, or_, select
+from datetime import date
 
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Numeric,
+    Select,
+    and_,
+    case,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+
+from app.contracts.commitments import commitments  # noqa: F401 (part of the indicators' SQL)
 from app.contracts.models import Clause, Contract
 from app.hours.models import HourEntry
+from app.hours.sqldates import add_months, days_between
 
 
 def year_of(column) -> ColumnElement:
@@ -82,3 +100,33 @@ def age_band(year: int):
         (age < 50, "26_49"),
         else_="50_plus",
     )
+
+
+# --- planned hours: one commitment per contract, allotted to calendar years -------------------------
+
+
+def _smaller(first, second) -> ColumnElement:
+    return case((first <= second, first), else_=second)
+
+
+def _days_until(day) -> ColumnElement:
+    """Days of the execution period before ``day`` (0 when it starts later, the whole period at most)."""
+    start = Contract.notified_on
+    end = add_months(Contract.notified_on, Contract.duration_months)  # the day after the last one
+    days = days_between(start, _smaller(end, literal(day, Date)))
+    return case((days < 0, 0), else_=days)
+
+
+def allotted(commitment, year: int) -> ColumnElement:
+    """The part of ``commitment`` allotted to ``year``, pro rata of the days of the execution period in it.
+
+    Rounded to the hundredth as a difference of cumulative allotments, so that the years of a contract
+    add up exactly to its commitment.
+    """
+    total = days_between(Contract.notified_on, add_months(Contract.notified_on, Contract.duration_months))
+
+    def through(day):
+        # 1.0 is a numeric literal in PostgreSQL (exact) and a real in SQLite (no integer division).
+        return func.round(commitment * literal_column("1.0", Numeric) * _days_until(day) / total, 2)
+
+    return case((total <= 0, None), else_=through(date(year + 1, 1, 1)) - through(date(year, 1, 1)))

@@ -24,10 +24,10 @@ from app.core.enums import (
     StructureKind,
 )
 from app.core.figures import as_decimal, fte, share
+from app.core.formatting import rounded
 from app.extensions import db
 from app.food.queries import food_figures
 from app.hours.models import HourEntry
-from app.hours.queries import realized_hours_select
 from app.participants.models import Outcome, Participant, ParticipantEligibility
 from app.referential.models import Buyer, Company, CpvCode, Territory
 from app.reports.figures import (
@@ -42,6 +42,8 @@ from app.reports.figures import (
 from app.reports.indicator_sql import (
     active_in_year,
     age_band,
+    allotted,
+    commitments,
     contract_amount,
     has_clause,
     hours_in_year,
@@ -160,58 +162,74 @@ def _hours_by(column, join=None, *, buyer_id, year):
     return db.session.execute(statement.where(*hours_in_year(buyer_id, year)).group_by(column)).all()
 
 
-def _contract_hours(buyer_id: int | None, year: int) -> tuple[ContractHours, ...]:
-    in_year = realized_hours_select(year).subquery()
-    to_date = (
-        select(HourEntry.clause_id, func.sum(HourEntry.hours).label("hours"))
-        .where(year_of(HourEntry.month) <= year)
-        .group_by(HourEntry.clause_id)
+def _contract_hours_select(buyer_id: int | None, year: int):
+    """One row per contract in execution during ``year`` that carries a clause: commitment, allotment, hours."""
+    commitment = commitments().subquery()
+    hour_year = year_of(HourEntry.month)
+    realized = (
+        select(
+            Clause.contract_id,
+            func.sum(case((hour_year == year, HourEntry.hours), else_=0)).label("in_year"),
+            func.sum(HourEntry.hours).label("to_date"),
+        )
+        .join(Clause, Clause.id == HourEntry.clause_id)
+        .where(hour_year <= year)
+        .group_by(Clause.contract_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(
-            Contract.id,
+            Contract.id.label("contract_id"),
             Contract.reference,
             Contract.object,
-            func.sum(Clause.planned_hours),
-            func.coalesce(func.sum(in_year.c.realized_hours), 0),
-            func.coalesce(func.sum(to_date.c.hours), 0),
+            commitment.c.commitment,
+            allotted(commitment.c.commitment, year).label("allotted"),
+            func.coalesce(realized.c.in_year, 0).label("realized"),
+            func.coalesce(realized.c.to_date, 0).label("realized_to_date"),
         )
-        .join(Clause, Clause.contract_id == Contract.id)
-        .outerjoin(in_year, in_year.c.clause_id == Clause.id)
-        .outerjoin(to_date, to_date.c.clause_id == Clause.id)
+        .join(commitment, commitment.c.contract_id == Contract.id)
+        .outerjoin(realized, realized.c.contract_id == Contract.id)
         .where(*live_contracts(buyer_id), active_in_year(year))
-        .group_by(Contract.id, Contract.reference, Contract.object)
-        .order_by(Contract.reference, Contract.id)
-    ).all()
+    )
+
+
+def _hundredth(value) -> Decimal | None:
+    return None if value is None else rounded(Decimal(str(value)), 2)
+
+
+def _contract_hours(per_contract) -> tuple[ContractHours, ...]:
+    rows = db.session.execute(per_contract.order_by(Contract.reference, Contract.id)).all()
     return tuple(
         ContractHours(
-            contract_id=row[0],
-            reference=row[1],
-            object=row[2],
-            planned=None if row[3] is None else as_decimal(row[3]),
-            realized=as_decimal(row[4]),
-            realized_to_date=as_decimal(row[5]),
-            realization_rate=share(row[5], row[3]),
+            contract_id=row.contract_id,
+            reference=row.reference,
+            object=row.object,
+            commitment=_hundredth(row.commitment),
+            planned=_hundredth(row.allotted),
+            realized=as_decimal(row.realized),
+            realized_to_date=as_decimal(row.realized_to_date),
+            realization_rate=share(row.realized, row.allotted) if row.commitment is not None else None,
+            cumulative_rate=share(row.realized_to_date, row.commitment),
         )
         for row in rows
     )
 
 
 def _hours_figures(buyer_id: int | None, year: int) -> HoursFigures:
-    active_clauses = (
-        select(Clause.id)
-        .join(Contract, Contract.id == Clause.contract_id)
-        .where(*live_contracts(buyer_id), active_in_year(year))
-    )
-    planned = as_decimal(
-        db.session.scalar(
-            select(func.coalesce(func.sum(Clause.planned_hours), 0)).where(Clause.id.in_(active_clauses))
+    per_contract = _contract_hours_select(buyer_id, year)
+    rows = per_contract.subquery()
+    committed = rows.c.commitment.is_not(None)
+    planned, commitment, realized_committed, realized_to_date = db.session.execute(
+        select(
+            func.coalesce(func.sum(rows.c.allotted), 0),
+            func.coalesce(func.sum(rows.c.commitment), 0),
+            func.coalesce(func.sum(case((committed, rows.c.realized), else_=0)), 0),
+            func.coalesce(func.sum(case((committed, rows.c.realized_to_date), else_=0)), 0),
         )
-    )
+    ).one()
+    planned, commitment = _hundredth(planned), _hundredth(commitment)
+    realized_committed, realized_to_date = as_decimal(realized_committed), as_decimal(realized_to_date)
     realized = _sum_hours(*hours_in_year(buyer_id, year))
-    planned_known = active_clauses.where(Clause.planned_hours.is_not(None))
-    realized_to_date = _sum_hours(HourEntry.clause_id.in_(planned_known), year_of(HourEntry.month) <= year)
     live = HourEntry.clause_id.in_(live_clause_ids(buyer_id))
     cumulated = _sum_hours(live, year_of(HourEntry.month) <= year)
     first_year = db.session.scalar(
@@ -233,16 +251,20 @@ def _hours_figures(buyer_id: int | None, year: int) -> HoursFigures:
     )
     return HoursFigures(
         planned=planned,
+        commitment=commitment,
         realized=realized,
+        realized_committed=realized_committed,
+        realized_uncommitted=realized - realized_committed,
         realized_to_date=realized_to_date,
-        realization_rate=share(realized_to_date, planned),
+        realization_rate=share(realized_committed, planned),
+        cumulative_rate=share(realized_to_date, commitment),
         fte=fte(realized),
         cumulated=cumulated,
         first_year=None if first_year is None else int(first_year),
         by_modality=_lines(by_modality, Modality.label_of),
         by_employer_kind=_lines(by_employer, StructureKind.label_of),
         by_territory=_lines(by_territory, lambda name: name),
-        by_contract=_contract_hours(buyer_id, year),
+        by_contract=_contract_hours(per_contract),
     )
 
 

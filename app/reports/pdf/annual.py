@@ -130,14 +130,29 @@ def _hours(ind: Indicators) -> list:
         Paragraph(_("2. Heures d'insertion"), H1),
         kpi_row(
             [
-                (hours(h.planned), _("heures prévues (clauses en cours)")),
+                (hours(h.planned), _("heures prévues pour %(year)s", year=ind.year)),
                 (hours(h.realized), _("heures réalisées en %(year)s", year=ind.year)),
-                (percent(h.realization_rate), _("taux de réalisation")),
+                (percent(h.realization_rate), _("taux de réalisation de l'année")),
+                (percent(h.cumulative_rate), _("taux de réalisation cumulé")),
                 (number(h.fte, 2), _("équivalents temps plein")),
             ],
             W,
         ),
         Spacer(1, 3 * mm),
+        Paragraph(
+            _("Les engagements des marchés en cours en %(year)s totalisent %(commitment)s, dont %(planned)s "
+              "affectées à %(year)s au prorata des jours d'exécution. Taux de l'année : %(committed)s réalisées "
+              "sur ces marchés ÷ heures prévues pour %(year)s ; taux cumulé : %(to_date)s réalisées depuis leur "
+              "début ÷ engagements.", year=ind.year, commitment=hours(h.commitment), planned=hours(h.planned),
+              committed=hours(h.realized_committed), to_date=hours(h.realized_to_date)),
+            BODY,
+        ),
+        Paragraph(
+            _("Heures réalisées en %(year)s hors engagement (marchés réservés, clauses sans heures prévues, "
+              "saisies hors période d'exécution), comptées à part : %(apart)s.", year=ind.year,
+              apart=hours(h.realized_uncommitted)),
+            BODY,
+        ),
         Paragraph(cumulated, BODY),
         Paragraph(_("Par modalité de réalisation"), H2),
     ]
@@ -153,21 +168,24 @@ def _hours(ind: Indicators) -> list:
     story += [CondPageBreak(50 * mm), Paragraph(_("Par type de structure employeuse"), H2)]
     story += _hours_table(h.by_employer_kind, _("Structure"), h.realized)
     story += [CondPageBreak(50 * mm), Paragraph(_("Réalisation par marché"), H2),
-              Paragraph(_("Marchés en cours d'exécution en %(year)s. Taux = heures réalisées depuis le début du "
-                          "marché jusqu'au 31/12/%(year)s ÷ heures prévues.", year=ind.year), SMALL)]  # fmt: skip
+              Paragraph(_("Marchés en cours d'exécution en %(year)s. Taux de l'année = heures réalisées en %(year)s ÷ "
+                          "heures prévues pour %(year)s ; taux cumulé = heures réalisées jusqu'au 31/12/%(year)s ÷ "
+                          "engagement total. « — » : marché sans engagement d'heures.", year=ind.year), SMALL)]  # fmt: skip
     rows = [
-        (row.reference, row.object[:90] + ("…" if len(row.object) > 90 else ""), hours(row.planned),
-         hours(row.realized), hours(row.realized_to_date), percent(row.realization_rate))
+        (row.reference, row.object[:60] + ("…" if len(row.object) > 60 else ""), hours(row.commitment),
+         hours(row.planned), hours(row.realized), percent(row.realization_rate), hours(row.realized_to_date),
+         percent(row.cumulative_rate))
         for row in h.by_contract
     ]  # fmt: skip
     if not rows:
         return story + _nothing() + [PageBreak()]
     story.append(
         data_table(
-            [_("Marché"), _("Objet"), _("Prévues"), str(ind.year), _("Depuis le début"), _("Taux")],
+            [_("Marché"), _("Objet"), _("Engagement"), _("Prévues %(year)s", year=ind.year),
+             _("Réalisées %(year)s", year=ind.year), _("Taux"), _("Depuis le début"), _("Taux cumulé")],
             rows,
-            [W * 0.17, W * 0.35, W * 0.11, W * 0.11, W * 0.14, W * 0.12],
-            numeric=(2, 3, 4, 5),
+            [W * 0.12, W * 0.24, W * 0.1, W * 0.1, W * 0.1, W * 0.1, W * 0.12, W * 0.12],
+            numeric=(2, 3, 4, 5, 6, 7),
         )
     )
     return story + [PageBreak()]
