@@ -188,6 +188,8 @@ SIAE_KINDS = frozenset(
     {StructureKind.EI, StructureKind.ETTI, StructureKind.EITI, StructureKind.AI, StructureKind.ACI}
 )
 INCLUSIVE_KINDS = SIAE_KINDS | {StructureKind.EA, StructureKind.EATT, StructureKind.ESAT}
+# Inclusion structures a clause mobilises as employers (facilitators' reports): the inclusive kinds and GEIQ.
+INCLUSION_STRUCTURE_KINDS = INCLUSIVE_KINDS | {StructureKind.GEIQ}
 
 
 class IdentifierType(LabelledEnum):

@@ -65,6 +65,12 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
                 "count_share": _number(c.social_count_share),
                 "amount_share": _number(c.social_amount_share),
             },
+            "with_environmental_consideration": {
+                "count": c.with_environmental_count,
+                "amount": _number(c.with_environmental_amount),
+                "count_share": _number(c.environmental_count_share),
+                "amount_share": _number(c.environmental_amount_share),
+            },
             "by_clause_kind": _lines(c.by_clause_kind, "amount"),
             "by_category": _lines(c.by_category, "amount"),
             "by_territory": _lines(c.by_territory, "amount"),
@@ -85,6 +91,17 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
             "by_modality": _lines(h.by_modality, "hours"),
             "by_employer_kind": _lines(h.by_employer_kind, "hours"),
             "by_territory": _lines(h.by_territory, "hours"),
+            "by_criterion": _lines(h.by_criterion, "hours"),
+            "by_gender": _lines(h.by_gender, "hours"),
+            "by_age_band": _lines(h.by_age_band, "hours"),
+            "by_qpv": _lines(h.by_qpv, "hours"),
+            "by_qualification": _lines(h.by_qualification, "hours"),
+            "by_contract_type": _lines(h.by_contract_type, "hours"),
+            "companies_engaged": {
+                "holders": h.holders_engaged,
+                "employers": h.employers_engaged,
+                "inclusion_structures": _lines(h.inclusion_structures, "hours"),
+            },
             "by_contract": [
                 {
                     "reference": row.reference,
@@ -106,6 +123,11 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
             "by_qualification": _lines(p.by_qualification),
             "qpv": {"count": p.qpv_count, "share": _number(p.qpv_share)},
             "outcomes": _lines(p.outcomes),
+            "positive_exits": {
+                "count": p.positive_exit_count,
+                "known_exits": p.known_exit_count,
+                "rate": _number(p.positive_exit_rate),
+            },
         },
         "inclusive_suppliers": {
             "count": i.count,
@@ -116,6 +138,13 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
         "food": {
             **_food(indicators.food.overall),
             "by_family": {family: _food(amounts) for family, amounts in indicators.food.by_family.items()},
+        },
+        "meat_fish": {
+            "families": list(indicators.meat_fish.families),
+            "total": _number(indicators.meat_fish.total),
+            "egalim": _number(indicators.meat_fish.egalim),
+            "egalim_share": _number(indicators.meat_fish.share),
+            "target": _number(indicators.meat_fish.target),
         },
         "objectives": [
             {

@@ -29,6 +29,10 @@ class ContractFigures:
     with_social_amount: Decimal
     social_count_share: Decimal | None
     social_amount_share: Decimal | None
+    with_environmental_count: int
+    with_environmental_amount: Decimal
+    environmental_count_share: Decimal | None
+    environmental_amount_share: Decimal | None
     by_clause_kind: tuple[Line, ...]
     by_category: tuple[Line, ...]
     by_territory: tuple[Line, ...]
@@ -75,6 +79,18 @@ class HoursFigures:
     by_employer_kind: tuple[Line, ...]
     by_territory: tuple[Line, ...]
     by_contract: tuple[ContractHours, ...]
+    # Hours by public (count: participants, value: hours); a person with two criteria counts in each.
+    by_criterion: tuple[Line, ...] = ()
+    by_gender: tuple[Line, ...] = ()
+    by_age_band: tuple[Line, ...] = ()
+    by_qpv: tuple[Line, ...] = ()
+    by_qualification: tuple[Line, ...] = ()
+    by_contract_type: tuple[Line, ...] = ()
+    # Companies engaged: holders of the contracts with hours, employers, inclusion structures by kind
+    # (count: structures, value: hours).
+    holders_engaged: int = 0
+    employers_engaged: int = 0
+    inclusion_structures: tuple[Line, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,9 @@ class ParticipantFigures:
     qpv_count: int
     qpv_share: Decimal | None
     outcomes: tuple[Line, ...]
+    positive_exit_count: int = 0
+    known_exit_count: int = 0
+    positive_exit_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,17 @@ class InclusiveFigures:
     amount: Decimal
     amount_share: Decimal | None
     by_kind: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class MeatFishFigures:
+    """EGalim share of meat and fish purchases (Code rural L230-5-1, since 1 January 2024: at least 60 %)."""
+
+    families: tuple[str, ...]
+    total: Decimal
+    egalim: Decimal
+    share: Decimal | None
+    target: Decimal
 
 
 @dataclass(frozen=True)
@@ -141,6 +171,7 @@ class Indicators:
     participants: ParticipantFigures
     inclusive: InclusiveFigures
     food: FoodFigures
+    meat_fish: MeatFishFigures
     objectives: tuple[ObjectiveResult, ...]
     trend: tuple[TrendPoint, ...]
     excluded: tuple[Exclusion, ...]

@@ -7,8 +7,10 @@ from sqlalchemy import (
     Date,
     Numeric,
     Select,
+    String,
     and_,
     case,
+    cast,
     exists,
     extract,
     func,
@@ -39,6 +41,16 @@ def live_contracts(buyer_id: int | None) -> list:
 def has_clause() -> ColumnElement:
     """At least one social clause: the contract has a social consideration (DECP considerationsSociales)."""
     return exists().where(Clause.contract_id == Contract.id)
+
+
+def has_environmental_consideration() -> ColumnElement:
+    """A DECP ``considerationsEnvironnementales`` clause or criterion (PNAD 2022-2025 target: 100 %).
+
+    The codes are stored as a JSON list: read as text, a code is matched with its closing quote, so that
+    "Pas de considération environnementale" never counts; "Critère" may be stored with ``\\u00e8``.
+    """
+    text = cast(Contract.environmental_considerations, String)
+    return or_(text.like('%"Clause environnementale"%'), text.like('%re environnemental"%'))
 
 
 def contract_amount() -> ColumnElement:
@@ -130,3 +142,33 @@ def allotted(commitment, year: int) -> ColumnElement:
         return func.round(commitment * literal_column("1.0", Numeric) * _days_until(day) / total, 2)
 
     return case((total <= 0, None), else_=through(date(year + 1, 1, 1)) - through(date(year, 1, 1)))
+
+
+def latest_exits() -> Select:
+    """Each participant's exit: the latest outcome observed after the month of their last hours.
+
+    An outcome observed before later hours is not an exit (the follow-up page still lists that person as
+    "sortie à renseigner", ``app.participants.queries.outcomes_due_select``). Known as of the extraction date.
+    """
+    from app.participants.models import Outcome
+
+    last = (
+        select(HourEntry.participant_id, func.max(HourEntry.month).label("last_month"))
+        .group_by(HourEntry.participant_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            Outcome.participant_id,
+            Outcome.status,
+            func.row_number()
+            .over(
+                partition_by=Outcome.participant_id, order_by=(Outcome.observed_on.desc(), Outcome.id.desc())
+            )
+            .label("rank"),
+        )
+        .join(last, last.c.participant_id == Outcome.participant_id)
+        .where(Outcome.observed_on >= add_months(last.c.last_month, 1))
+        .subquery()
+    )
+    return select(ranked.c.participant_id, ranked.c.status).where(ranked.c.rank == 1)

@@ -13,9 +13,12 @@ from sqlalchemy import case, distinct, func, select
 
 from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.enums import (
+    INCLUSION_STRUCTURE_KINDS,
     INCLUSIVE_KINDS,
     ClauseKind,
+    ContractType,
     Eligibility,
+    FoodFamily,
     Gender,
     Modality,
     OutcomeStatus,
@@ -23,12 +26,12 @@ from app.core.enums import (
     QualificationLevel,
     StructureKind,
 )
-from app.core.figures import as_decimal, fte, share
+from app.core.figures import ZERO, as_decimal, fte, share
 from app.core.formatting import rounded
 from app.extensions import db
 from app.food.queries import food_figures
 from app.hours.models import HourEntry
-from app.participants.models import Outcome, Participant, ParticipantEligibility
+from app.participants.models import Participant, ParticipantEligibility
 from app.referential.models import Buyer, Company, CpvCode, Territory
 from app.reports.figures import (
     ContractFigures,
@@ -37,6 +40,7 @@ from app.reports.figures import (
     InclusiveFigures,
     Indicators,
     Line,
+    MeatFishFigures,
     ParticipantFigures,
 )
 from app.reports.indicator_sql import (
@@ -46,7 +50,9 @@ from app.reports.indicator_sql import (
     commitments,
     contract_amount,
     has_clause,
+    has_environmental_consideration,
     hours_in_year,
+    latest_exits,
     live_clause_ids,
     live_contracts,
     notified_in,
@@ -58,6 +64,12 @@ from app.reports.indicator_summary import excluded, objective_results, trend
 __all__ = ["compute_indicators", "Indicators"]
 
 UNKNOWN = "unknown"
+# ma-cantine's meat and fish families: meat and poultry, fish and seafood (charcuterie is not counted).
+MEAT_FISH_FAMILIES = (str(FoodFamily.VIANDES_VOLAILLES), str(FoodFamily.PRODUITS_DE_LA_MER))
+MEAT_FISH_TARGET = Decimal(60)  # Code rural L230-5-1, since 1 January 2024
+# Positive exits ("sorties dynamiques") over known exits; still in pathway and unknown are not exits known.
+POSITIVE_EXITS = (OutcomeStatus.LASTING_JOB, OutcomeStatus.TRANSITION_JOB, OutcomeStatus.TRAINING)
+KNOWN_EXITS = (*POSITIVE_EXITS, OutcomeStatus.OTHER)
 
 
 def _not_provided() -> str:
@@ -89,12 +101,15 @@ def _count_lines(rows, labeller, order: list[str]) -> tuple[Line, ...]:
 def _contract_figures(buyer_id: int | None, year: int) -> ContractFigures:
     scope = [*live_contracts(buyer_id), notified_in(year)]
     social = case((has_clause(), 1), else_=0)
+    green = has_environmental_consideration()
     total = db.session.execute(
         select(
             func.count(Contract.id),
             contract_amount(),
             func.coalesce(func.sum(social), 0),
             func.coalesce(func.sum(case((has_clause(), Contract.amount_excl_tax), else_=0)), 0),
+            func.coalesce(func.sum(case((green, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((green, Contract.amount_excl_tax), else_=0)), 0),
         ).where(*scope)
     ).one()
     kinds = select(Clause.contract_id, Clause.kind).distinct().subquery()
@@ -137,6 +152,10 @@ def _contract_figures(buyer_id: int | None, year: int) -> ContractFigures:
         with_social_amount=as_decimal(total[3]),
         social_count_share=share(total[2], total[0]),
         social_amount_share=share(total[3], total[1]),
+        with_environmental_count=int(total[4]),
+        with_environmental_amount=as_decimal(total[5]),
+        environmental_count_share=share(total[4], total[0]),
+        environmental_amount_share=share(total[5], total[1]),
         by_clause_kind=_lines(by_kind, ClauseKind.label_of),
         by_category=_lines(by_category, PurchaseCategory.label_of),
         by_territory=_lines(((name, n, a) for name, n, a in by_territory), lambda name: name),
@@ -249,7 +268,10 @@ def _hours_figures(buyer_id: int | None, year: int) -> HoursFigures:
         buyer_id=buyer_id,
         year=year,
     )
+    public = _hours_by_public(buyer_id, year)
     return HoursFigures(
+        **public,
+        **_companies_engaged(buyer_id, year),
         planned=planned,
         commitment=commitment,
         realized=realized,
@@ -268,6 +290,68 @@ def _hours_figures(buyer_id: int | None, year: int) -> HoursFigures:
     )
 
 
+AGE_BANDS = ("under_26", "26_49", "50_plus")
+
+
+def _age_band_labels() -> dict[str, str]:
+    return {"under_26": _("Moins de 26 ans"), "26_49": _("26 à 49 ans"), "50_plus": _("50 ans et plus")}
+
+
+def _hours_by_public(buyer_id: int | None, year: int) -> dict:
+    """Hours (and people) by eligibility criterion, gender, age band, QPV residence, qualification, contract."""
+    person = [(Participant, Participant.id == HourEntry.participant_id)]
+
+    def by(column, labeller, order, join=person):
+        rows = _hours_by(column, join, buyer_id=buyer_id, year=year)
+        lines = _lines(rows, labeller)
+        position = {code: index for index, code in enumerate(order)}
+        return tuple(sorted(lines, key=lambda line: position.get(line.code, len(order))))
+
+    qpv = case((Participant.is_qpv_resident, "qpv"), else_="not_qpv")
+    qpv_labels = {
+        "qpv": _("Résident d'un quartier prioritaire (QPV)"),
+        "not_qpv": _("Hors quartier prioritaire"),
+    }
+    criterion_join = [
+        *person,
+        (ParticipantEligibility, ParticipantEligibility.participant_id == Participant.id),
+    ]
+    return {
+        "by_criterion": by(ParticipantEligibility.criterion, Eligibility.label_of, Eligibility.codes(), criterion_join),
+        "by_gender": by(Participant.gender, Gender.label_of, Gender.codes()),
+        "by_age_band": by(age_band(year), _age_band_labels().get, list(AGE_BANDS)),
+        "by_qpv": by(qpv, qpv_labels.get, list(qpv_labels)),
+        "by_qualification": by(Participant.qualification_level, QualificationLevel.label_of, QualificationLevel.codes()),
+        "by_contract_type": by(HourEntry.contract_type, ContractType.label_of, ContractType.codes(), ()),
+    }  # fmt: skip
+
+
+def _companies_engaged(buyer_id: int | None, year: int) -> dict:
+    """Holders of the contracts that delivered hours, employers, and inclusion structures mobilised by kind."""
+    in_year = hours_in_year(buyer_id, year)
+    contracts_with_hours = (
+        select(Clause.contract_id).join(HourEntry, HourEntry.clause_id == Clause.id).where(*in_year)
+    )
+    holders = db.session.scalar(
+        select(func.count(distinct(ContractHolder.company_id))).where(
+            ContractHolder.contract_id.in_(contracts_with_hours)
+        )
+    )
+    employers = db.session.scalar(select(func.count(distinct(HourEntry.employer_id))).where(*in_year))
+    kinds = [str(kind) for kind in INCLUSION_STRUCTURE_KINDS]
+    structures = db.session.execute(
+        select(Company.kind, func.count(distinct(HourEntry.employer_id)), func.sum(HourEntry.hours))
+        .join(Company, Company.id == HourEntry.employer_id)
+        .where(*in_year, Company.kind.in_(kinds))
+        .group_by(Company.kind)
+    ).all()
+    return {
+        "holders_engaged": int(holders or 0),
+        "employers_engaged": int(employers or 0),
+        "inclusion_structures": _lines(structures, StructureKind.label_of),
+    }
+
+
 # --- participants -----------------------------------------------------------------------------------
 
 
@@ -282,37 +366,29 @@ def _participant_counts(column, *, buyer_id, year, join=None):
 
 def _participant_figures(buyer_id: int | None, year: int) -> ParticipantFigures:
     counted = Participant.id.in_(participants_in_year(buyer_id, year))
+    exits = latest_exits().subquery()
     count, qpv = db.session.execute(
         select(
             func.count(Participant.id),
             func.coalesce(func.sum(case((Participant.is_qpv_resident, 1), else_=0)), 0),
         ).where(counted)
     ).one()
-    latest = (
-        select(
-            Outcome.participant_id,
-            Outcome.status,
-            func.row_number()
-            .over(
-                partition_by=Outcome.participant_id, order_by=(Outcome.observed_on.desc(), Outcome.id.desc())
-            )
-            .label("rank"),
-        )
-        .where(Outcome.participant_id.in_(participants_in_year(buyer_id, year)))
-        .subquery()
-    )
     outcomes = db.session.execute(
-        select(latest.c.status, func.count()).where(latest.c.rank == 1).group_by(latest.c.status)
+        select(exits.c.status, func.count())
+        .select_from(exits)
+        .where(exits.c.participant_id.in_(participants_in_year(buyer_id, year)))
+        .group_by(exits.c.status)
     ).all()
     without_outcome = int(count) - sum(int(n) for _s, n in outcomes)
     outcome_lines = _count_lines(outcomes, OutcomeStatus.label_of, OutcomeStatus.codes())
     if without_outcome:
-        outcome_lines += (Line("none", _("Sortie pas encore renseignée"), without_outcome),)
-    band_labels = {
-        "under_26": _("Moins de 26 ans"),
-        "26_49": _("26 à 49 ans"),
-        "50_plus": _("50 ans et plus"),
-    }
+        outcome_lines += (
+            Line("none", _("Sortie pas encore connue (parcours en cours ou à renseigner)"), without_outcome),
+        )
+    by_status = {line.code: line.count for line in outcome_lines}
+    positive = sum(by_status.get(str(code), 0) for code in POSITIVE_EXITS)
+    known = sum(by_status.get(str(code), 0) for code in KNOWN_EXITS)
+    band_labels = _age_band_labels()
     return ParticipantFigures(
         count=int(count),
         by_gender=_count_lines(
@@ -343,6 +419,9 @@ def _participant_figures(buyer_id: int | None, year: int) -> ParticipantFigures:
         qpv_count=int(qpv),
         qpv_share=share(qpv, count),
         outcomes=outcome_lines,
+        positive_exit_count=positive,
+        known_exit_count=known,
+        positive_exit_rate=share(positive, known),
     )
 
 
@@ -378,6 +457,14 @@ def _inclusive_figures(buyer_id: int | None, year: int, total_amount: Decimal) -
     )
 
 
+def meat_fish_figures(food) -> MeatFishFigures:
+    """EGalim share of the meat and fish families, as ma-cantine reports it (Code rural L230-5-1)."""
+    amounts = [food.by_family[family] for family in MEAT_FISH_FAMILIES if family in food.by_family]
+    total = sum((a.total for a in amounts), ZERO)
+    egalim = sum((a.egalim for a in amounts), ZERO)
+    return MeatFishFigures(tuple(MEAT_FISH_FAMILIES), total, egalim, share(egalim, total), MEAT_FISH_TARGET)
+
+
 def compute_indicators(buyer_id: int | None, year: int, *, now: datetime | None = None) -> Indicators:
     """Compute the report's figures for ``buyer_id`` (None: all buyers together) and ``year``."""
     buyer = db.session.get(Buyer, buyer_id) if buyer_id is not None else None
@@ -398,6 +485,7 @@ def compute_indicators(buyer_id: int | None, year: int, *, now: datetime | None 
         participants=participants,
         inclusive=_inclusive_figures(buyer_id, year, contracts.amount),
         food=food,
+        meat_fish=meat_fish_figures(food),
         objectives=objective_results(buyer_id, year, contracts, hours, participants, food),
         trend=trend(buyer_id, year),
         excluded=excluded(buyer_id, year),
