@@ -74,6 +74,11 @@ class HolderForm(Form):
         validators=[Optional(), Length(max=255)],
         description=_l("Obligatoire si l'entreprise n'est pas encore connue de Levier."),
     )
+    amount_share = decimal_field(
+        _l("Part du montant (%)"),
+        [Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
+        description=_l("Marché conjoint : part de ce titulaire, si elle est connue."),
+    )
 
 
 def duration_between(start, end) -> int:
@@ -223,7 +228,11 @@ class ContractForm(BaseForm):
             territory_id=self.territory_id.data or None,
             environmental_considerations=list(self.environmental_considerations.data or []),
             holders=[
-                HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
+                HolderData(
+                    identifier=entry.identifier.data,
+                    name=(entry.company_name.data or "").strip(),
+                    amount_share=entry.amount_share.data,
+                )
                 for entry in self.holders
                 if (entry.identifier.data or "").strip()
             ],
@@ -239,7 +248,11 @@ class ContractForm(BaseForm):
             self.holders.pop_entry()
         for holder in contract.holders:
             self.holders.append_entry(
-                {"identifier": holder.company.identifier, "company_name": holder.company.name}
+                {
+                    "identifier": holder.company.identifier,
+                    "company_name": holder.company.name,
+                    "amount_share": holder.amount_share,
+                }
             )
         self.ensure_blank_holder_row()
 

@@ -21,6 +21,7 @@ from app.core.enums import (
     Nature,
     Procedure,
     PurchaseCategory,
+    ReservedArticle,
     Role,
 )
 from app.core.errors import ServiceError
@@ -45,6 +46,7 @@ class HolderData:
     name: str = ""
     identifier_type: str = IdentifierType.SIRET
     kind: str | None = None
+    amount_share: Decimal | None = None  # % of the contract amount, when the buyer knows it
 
 
 @dataclass
@@ -199,7 +201,7 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
     contract.environmental_considerations = sorted(set(data.environmental_considerations))
     contract.source = data.source
     contract.decp_published_on = data.decp_published_on
-    companies = []
+    companies, given_shares = [], []
     for index, holder in enumerate(data.holders):
         company = find_or_create_company(
             actor,
@@ -212,10 +214,29 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
         )
         if company not in companies:
             companies.append(company)
+            given_shares.append(holder.amount_share)
+    shares = _holder_shares(given_shares)
     existing = {h.company_id: h for h in contract.holders}
     contract.holders = [existing.get(c.id) or ContractHolder(company=c) for c in companies]
     for position, holder in enumerate(contract.holders):
         holder.position = position
+        holder.amount_share = shares[position]
+
+
+def _holder_shares(shares: list[Decimal | None]) -> list[Decimal | None]:
+    """Each holder's share of the amount: at most 100 % together, exactly 100 % when every share is given."""
+    for index, value in enumerate(shares):
+        if value is not None and not Decimal(0) < value <= 100:
+            raise ServiceError(_("La part d'un titulaire est comprise entre 0 et 100 %."), f"holders-{index}")
+    known = [value for value in shares if value is not None]
+    total = sum(known, Decimal(0))
+    if total > 100 or (known and len(known) == len(shares) and total != 100):
+        raise ServiceError(
+            _("Les parts des titulaires font %(total)s %% : elles doivent faire 100 %% ensemble.",
+              total=str(total).replace(".", ",")),
+            "holders",
+        )  # fmt: skip
+    return shares
 
 
 def create_contract(
@@ -326,6 +347,14 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
             hourly_cost=data.hourly_cost,
             euros_per_hour=data.euros_per_hour,
         )
+    if data.kind == ClauseKind.RESERVED and data.reserved_article:
+        allowed = [str(a) for a in ReservedArticle.for_contract_kind(contract.kind)]
+        if data.reserved_article not in allowed:
+            raise ServiceError(
+                _("Pour ce type de contrat, le marché réservé cite l'un des articles : %(articles)s.",
+                  articles=", ".join(allowed)),
+                "reserved_article",
+            )  # fmt: skip
     if data.kind == ClauseKind.AWARD_CRITERION and data.award_weight_percent is None:
         raise ServiceError(_("Indiquez la pondération du critère social (en %)."), "award_weight_percent")
     clause.kind = data.kind
@@ -335,6 +364,8 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
     clause.insertion_rate = data.insertion_rate if method == HoursMethod.RATE else None
     clause.hourly_cost = data.hourly_cost if method == HoursMethod.RATE else None
     clause.euros_per_hour = data.euros_per_hour if method == HoursMethod.FLAT else None
+    # Keep the amount the formula used: after an amendment it explains the hours (domain.md section 3).
+    clause.basis_amount = contract.amount_excl_tax if method != HoursMethod.MANUAL else None
     clause.award_weight_percent = (
         data.award_weight_percent if data.kind == ClauseKind.AWARD_CRITERION else None
     )

@@ -133,6 +133,9 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
             "count": i.count,
             "amount": _number(i.amount),
             "amount_share": _number(i.amount_share),
+            "awarded_amount": _number(i.awarded_amount),
+            "awarded_share": _number(i.awarded_share),
+            "unknown_share": {"count": i.unknown_share_count, "amount": _number(i.unknown_share_amount)},
             "by_kind": _lines(i.by_kind, "amount"),
         },
         "food": {

@@ -110,11 +110,21 @@ class ParticipantFigures:
 
 @dataclass(frozen=True)
 class InclusiveFigures:
-    """Contracts held (alone or jointly) by an SIAE, an EA or an ESAT."""
+    """Inclusive suppliers (SIAE, EA, ESAT): two figures, each labelled for what it is.
+
+    ``count``/``amount``: contracts with at least one inclusive holder, whole amount. ``awarded_amount``:
+    the amount awarded to inclusive holders from their shares (a sole holder 100 %); joint contracts whose
+    inclusive holder's share is unknown are apart (``unknown_share_*``). ``by_kind`` adds up to
+    ``awarded_amount`` (count: contracts).
+    """
 
     count: int
     amount: Decimal
     amount_share: Decimal | None
+    awarded_amount: Decimal
+    awarded_share: Decimal | None
+    unknown_share_count: int
+    unknown_share_amount: Decimal
     by_kind: tuple[Line, ...]
 
 

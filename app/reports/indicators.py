@@ -429,31 +429,65 @@ def _participant_figures(buyer_id: int | None, year: int) -> ParticipantFigures:
 
 
 def _inclusive_figures(buyer_id: int | None, year: int, total_amount: Decimal) -> InclusiveFigures:
+    """Contracts with at least one inclusive holder (whole amount), and the amount awarded to inclusive
+    holders from their shares: a sole holder has 100 %, a joint holder the share the buyer recorded."""
     inclusive_codes = [str(kind) for kind in INCLUSIVE_KINDS]
-    holder_kinds = (
-        select(ContractHolder.contract_id, Company.kind)
-        .join(Company, Company.id == ContractHolder.company_id)
-        .where(Company.kind.in_(inclusive_codes))
-        .distinct()
+    scope = [*live_contracts(buyer_id), notified_in(year)]
+    holder_count = (
+        select(ContractHolder.contract_id, func.count().label("n"))
+        .group_by(ContractHolder.contract_id)
         .subquery()
     )
-    scope = [*live_contracts(buyer_id), notified_in(year)]
+    effective = case(
+        (ContractHolder.amount_share.is_not(None), ContractHolder.amount_share),
+        (holder_count.c.n == 1, 100),
+        else_=None,
+    )
+    holders = (
+        select(
+            ContractHolder.contract_id,
+            Company.kind,
+            func.round(Contract.amount_excl_tax * effective / 100, 2).label("awarded"),
+            effective.label("share"),
+        )
+        .join(Company, Company.id == ContractHolder.company_id)
+        .join(holder_count, holder_count.c.contract_id == ContractHolder.contract_id)
+        .join(Contract, Contract.id == ContractHolder.contract_id)
+        .where(*scope, Company.kind.in_(inclusive_codes))
+        .subquery()
+    )
     count, amount = db.session.execute(
         select(func.count(Contract.id), contract_amount()).where(
-            *scope, Contract.id.in_(select(holder_kinds.c.contract_id))
+            *scope, Contract.id.in_(select(holders.c.contract_id))
+        )
+    ).one()
+    awarded = as_decimal(
+        db.session.scalar(
+            select(func.coalesce(func.sum(holders.c.awarded), 0)).where(holders.c.share.is_not(None))
+        )
+    )
+    unknown_count, unknown_amount = db.session.execute(
+        select(func.count(Contract.id), contract_amount()).where(
+            Contract.id.in_(select(holders.c.contract_id).where(holders.c.share.is_(None)))
         )
     ).one()
     by_kind = db.session.execute(
-        select(holder_kinds.c.kind, func.count(Contract.id), contract_amount())
-        .join(holder_kinds, holder_kinds.c.contract_id == Contract.id)
-        .where(*scope)
-        .group_by(holder_kinds.c.kind)
+        select(holders.c.kind, func.count(distinct(holders.c.contract_id)), func.sum(holders.c.awarded))
+        .where(holders.c.share.is_not(None))
+        .group_by(holders.c.kind)
     ).all()
     return InclusiveFigures(
         count=int(count),
         amount=as_decimal(amount),
         amount_share=share(amount, total_amount),
-        by_kind=_lines(by_kind, StructureKind.label_of),
+        awarded_amount=rounded(awarded, 2),
+        awarded_share=share(awarded, total_amount),
+        unknown_share_count=int(unknown_count),
+        unknown_share_amount=as_decimal(unknown_amount),
+        by_kind=tuple(
+            Line(line.code, line.label, line.count, rounded(line.value, 2))
+            for line in _lines(by_kind, StructureKind.label_of)
+        ),
     )
 
 

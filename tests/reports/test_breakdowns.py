@@ -1,5 +1,6 @@
 """The breakdowns facilitators and the SPASER report (issue 11, section 4), on the hand-made data set."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -99,3 +100,60 @@ def test_egalim_meat_and_fish_share_against_sixty_percent(db):
         Decimal("74.95"),
         Decimal("60"),
     )
+
+
+def test_joint_contracts_count_only_the_inclusive_holders_share(db):
+    from app.contracts.models import ContractHolder
+    from app.core.enums import StructureKind
+
+    buyer = f.BuyerFactory()
+    ordinary = f.CompanyFactory(kind=StructureKind.ORDINARY)
+    ei = f.CompanyFactory(kind=StructureKind.EI)
+    ea = f.CompanyFactory(kind=StructureKind.EA)
+    esat = f.CompanyFactory(kind=StructureKind.ESAT)
+    joint = f.ContractFactory(
+        buyer=buyer,
+        notified_on=date(2025, 3, 1),
+        amount_excl_tax=Decimal("100000.00"),
+        holders=[ordinary, ei],
+    )
+    f.ContractFactory(
+        buyer=buyer, notified_on=date(2025, 4, 1), amount_excl_tax=Decimal("10000.00"), holders=[ordinary, ea]
+    )
+    f.ContractFactory(
+        buyer=buyer, notified_on=date(2025, 5, 1), amount_excl_tax=Decimal("5000.50"), holders=[esat]
+    )
+    f.ContractFactory(buyer=buyer, notified_on=date(2025, 6, 1), amount_excl_tax=Decimal("84999.50"))
+    db.session.flush()
+    shares = {
+        h.company_id: h for h in db.session.scalars(db.select(ContractHolder).filter_by(contract_id=joint.id))
+    }
+    shares[ordinary.id].amount_share, shares[ei.id].amount_share = Decimal("60"), Decimal("40")
+    db.session.commit()
+    i = compute_indicators(buyer.id, 2025).inclusive
+    # at least one inclusive holder: the three contracts, whole amounts 100 000 + 10 000 + 5 000,50
+    assert (i.count, i.amount) == (3, Decimal("115000.50"))
+    # awarded from the shares: 40 % of 100 000 + 100 % of 5 000,50; the EA's share of the other is unknown
+    assert i.awarded_amount == Decimal("45000.50")
+    assert (i.unknown_share_count, i.unknown_share_amount) == (1, Decimal("10000.00"))
+    assert _lines(i.by_kind) == {"EI": (1, Decimal("40000.00")), "ESAT": (1, Decimal("5000.50"))}
+    assert sum(line.value for line in i.by_kind) == i.awarded_amount
+    assert i.awarded_share == Decimal("22.50025")  # 45 000,50 / 200 000,00 (exact)
+
+
+def test_reserved_concessions_cite_the_concession_articles(db, officer):
+    from app.contracts.services import ClauseData, add_clause
+    from app.core.enums import ClauseKind, ContractKind, ReservedArticle
+    from app.core.errors import ServiceError
+
+    concession = f.ContractFactory(kind=ContractKind.CONCESSION)
+    with pytest.raises(ServiceError, match="L3113-1, L3113-2"):
+        add_clause(officer, concession, ClauseData(kind=ClauseKind.RESERVED, reserved_article="L2113-13"))
+    clause = add_clause(officer, concession, ClauseData(kind=ClauseKind.RESERVED, reserved_article="L3113-2"))
+    assert clause.reserved_article == "L3113-2"
+    contract = f.ContractFactory()
+    prison = add_clause(
+        officer, contract, ClauseData(kind=ClauseKind.RESERVED, reserved_article="L2113-13-1")
+    )
+    assert prison.reserved_article == ReservedArticle.PRISON
+    assert ReservedArticle.range_for(ContractKind.CONCESSION) == "L3113-1 et L3113-2"
