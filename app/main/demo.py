@@ -121,9 +121,23 @@ class DemoBuilder:
         if clause_kind == ClauseKind.INSERTION_OBJECT:
             return [self.rng.choice(self.by_kind[StructureKind.ACI] + self.by_kind[StructureKind.AI])]
         holders = [self.rng.choice(ordinary)]
-        if self.rng.random() < 0.25:
+        draw = self.rng.random()
+        if draw < 0.15:
             holders.append(self.rng.choice([c for c in ordinary if c not in holders]))
+        elif draw < 0.3:
+            # A joint contract with an inclusion company, whose share of the amount the buyer knows.
+            holders.append(self.rng.choice(self.by_kind[StructureKind.EI] + self.by_kind[StructureKind.EA]))
         return holders
+
+    def _holder_data(self, companies) -> list:
+        shares = [None] * len(companies)
+        if len(companies) == 2 and companies[1].kind != StructureKind.ORDINARY:
+            inclusive = Decimal(self.rng.choice([20, 25, 30, 40]))
+            shares = [100 - inclusive, inclusive]
+        return [
+            contract_services.HolderData(c.identifier, c.name, amount_share=share)
+            for c, share in zip(companies, shares, strict=True)
+        ]
 
     def _contracts(self):
         rng = self.rng
@@ -167,27 +181,26 @@ class DemoBuilder:
                             ["Pas de considération environnementale"],
                         ]
                     ),
-                    holders=[
-                        contract_services.HolderData(c.identifier, c.name)
-                        for c in self._holders_for(clause_kind, cpv)
-                    ],
+                    holders=self._holder_data(self._holders_for(clause_kind, cpv)),
                 )
                 contract = contract_services.create_contract(self.officer, data)
                 if clause_kind is not None:
                     self.clauses.append(
                         contract_services.add_clause(
-                            self.officer, contract, self._clause_data(clause_kind, category)
+                            self.officer, contract, self._clause_data(clause_kind, category, contract.kind)
                         )
                     )
         self.counts["marchés"] = number
         self.counts["clauses"] = len(self.clauses)
 
-    def _clause_data(self, kind, category) -> contract_services.ClauseData:
+    def _clause_data(self, kind, category, contract_kind) -> contract_services.ClauseData:
         rng = self.rng
         facilitators = [self.users["facilitator"].id]
         if kind == ClauseKind.RESERVED:
+            # A reserved concession cites L3113-1 / L3113-2, a reserved contract L2113-12 to L2113-15.
+            articles = [str(a) for a in ReservedArticle.for_contract_kind(contract_kind)]
             return contract_services.ClauseData(
-                kind=kind, reserved_article=rng.choice(ReservedArticle.codes()), facilitator_ids=facilitators
+                kind=kind, reserved_article=rng.choice(articles), facilitator_ids=facilitators
             )
         data = contract_services.ClauseData(kind=kind, facilitator_ids=facilitators)
         if kind == ClauseKind.AWARD_CRITERION:
@@ -213,9 +226,17 @@ class DemoBuilder:
             criteria = rng.sample(
                 ["DELD", "RSA", "TH", "JEUNE", "SIAE", "SENIOR", "QPV", "ASS_AAH"], rng.randint(1, 2)
             )
+            # Age criteria hold in every year of hours: JEUNE under 26, SENIOR 50 and over.
+            if "JEUNE" in criteria:
+                birth_year = rng.randint(self.today.year - 25, self.today.year - 19)
+                criteria = [c for c in criteria if c != "SENIOR"]
+            elif "SENIOR" in criteria:
+                birth_year = rng.randint(self.years[0] - 62, self.years[0] - 50)
+            else:
+                birth_year = rng.randint(self.years[0] - 60, self.today.year - 26)
             data = participant_services.ParticipantData(
                 gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
-                birth_year=rng.randint(1963, 2004),
+                birth_year=birth_year,
                 qualification_level=rng.choice(QualificationLevel.codes()),
                 is_qpv_resident="QPV" in criteria or rng.random() < 0.2,
                 commune_code=rng.choice(codes),
@@ -236,6 +257,16 @@ class DemoBuilder:
             + self.by_kind[StructureKind.ESAT],
         }
         return self.rng.choice(pools[modality]) if modality in pools else holder
+
+    def _contract_type(self, modality) -> str | None:
+        """The employment contract an hour entry records, as the employer of each modality signs it."""
+        choices = {
+            Modality.DIRECT_HIRE: ["CDI", "CDD", "CDD", "apprenticeship", "professionalisation"],
+            Modality.TEMP_WORK: ["interim"],
+            Modality.SECONDMENT: ["CDDI", "CDD"],
+            Modality.SUBCONTRACTING: ["CDDI"],
+        }.get(modality)
+        return self.rng.choice(choices) if choices else None
 
     def _hours(self):
         """Log each clause's hours through the hours service, so the demo obeys every business rule."""
@@ -267,6 +298,7 @@ class DemoBuilder:
             for participant in team:
                 modality = rng.choices(list(Modality), weights=[35, 30, 15, 15, 5])[0]
                 employer = self._employer(modality, holder)
+                contract_type = self._contract_type(modality)
                 for month in months:
                     if rng.random() > 0.85 or (participant.id in former and month > former_until):
                         continue
@@ -284,6 +316,7 @@ class DemoBuilder:
                             modality=modality,
                             month=month,
                             hours=hours,
+                            contract_type=contract_type,
                         )
                     )
                     self.last_month[participant.id] = max(self.last_month.get(participant.id, month), month)
