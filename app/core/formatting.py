@@ -67,6 +67,13 @@ def percent(value, digits: int = PERCENT_DIGITS) -> str:
     return number(value, digits) + "\u00a0%"
 
 
+def target_percent(value) -> str:
+    """A target as it was set: ``20 %``, ``37,5 %`` (never rounded to ``38 %``)."""
+    if value is None:
+        return "—"
+    return _layout(rounded(value, 2), 2, optional=True) + "\u00a0%"
+
+
 def percent_against(achieved, target) -> str:
     """``achieved`` with as many decimals (up to 4) as needed for it not to read as ``target`` when it differs."""
     if achieved is None:
@@ -138,6 +145,7 @@ def register_filters(app) -> None:
         "hours": hours,
         "percent": percent,
         "percent_against": percent_against,
+        "target_percent": target_percent,
         "gap": gap,
         "display": display,
         "date_fr": date_fr,

@@ -185,6 +185,7 @@ class Indicators:
     objectives: tuple[ObjectiveResult, ...]
     trend: tuple[TrendPoint, ...]
     excluded: tuple[Exclusion, ...]
+    buyer_logo: bytes | None = None  # PNG or JPEG for the report cover
 
     @property
     def is_all_buyers(self) -> bool:

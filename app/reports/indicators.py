@@ -523,4 +523,5 @@ def compute_indicators(buyer_id: int | None, year: int, *, now: datetime | None 
         objectives=objective_results(buyer_id, year, contracts, hours, participants, food),
         trend=trend(buyer_id, year),
         excluded=excluded(buyer_id, year),
+        buyer_logo=buyer.logo if buyer else None,
     )

@@ -1,4 +1,5 @@
-"""Holder shares of joint contracts, the amount the hours calculator used, concession and prison articles.
+"""Holder shares of joint contracts, the amount the hours calculator used, concession and prison articles,
+the buyer's logo for the report cover.
 
 Revision ID: f1a9c0de1111
 Revises: e37d06a963e8
@@ -24,6 +25,9 @@ def _articles(codes):
 
 
 def upgrade():
+    with op.batch_alter_table("buyers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("logo", sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column("logo_mimetype", sa.String(length=20), nullable=True))
     with op.batch_alter_table("contract_holders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("amount_share", sa.Numeric(5, 2), nullable=True))
         batch_op.create_check_constraint(
@@ -50,3 +54,6 @@ def downgrade():
     with op.batch_alter_table("contract_holders", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_contract_holders_amount_share"), type_="check")
         batch_op.drop_column("amount_share")
+    with op.batch_alter_table("buyers", schema=None) as batch_op:
+        batch_op.drop_column("logo_mimetype")
+        batch_op.drop_column("logo")
