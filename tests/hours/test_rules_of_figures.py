@@ -10,7 +10,7 @@ from tests.hours.helpers import clause_for, employer, line
 
 
 def test_hours_for_a_month_not_yet_begun_are_refused(db, facilitator, monkeypatch):
-    monkeypatch.setattr("app.hours.checks.today_paris", lambda: date(2026, 11, 28))
+    monkeypatch.setattr("app.hours.services.rules.today_paris", lambda: date(2026, 11, 28))
     clause = clause_for(facilitator, notified_on=date(2026, 1, 1), duration_months=24)
     person, company = factories.ParticipantFactory(), employer()
     with pytest.raises(HoursRejected) as caught:

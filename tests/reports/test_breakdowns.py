@@ -7,7 +7,7 @@ import pytest
 
 from app.core.enums import FoodFamily
 from app.core.formatting import rounded
-from app.reports.indicators import compute_indicators
+from app.reports.queries.indicators import compute_indicators
 from tests import factories as f
 from tests.reports.handmade import YEAR, make_handmade_data
 

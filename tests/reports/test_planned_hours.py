@@ -6,7 +6,7 @@ from decimal import Decimal
 from app.contracts.queries import planned_hours_by_contract
 from app.core.enums import ClauseKind
 from app.core.formatting import rounded
-from app.reports.indicators import compute_indicators
+from app.reports.queries.indicators import compute_indicators
 from tests import factories as f
 
 

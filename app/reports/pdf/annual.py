@@ -10,11 +10,11 @@ from app.core import charts
 from app.core.enums import FoodFamily
 from app.core.figures import share
 from app.core.formatting import datetime_fr, hours, money, number, percent, target_percent
-from app.reports.figures import Indicators, Line
 from app.reports.pdf.document import CONTENT_WIDTH, build_pdf
 from app.reports.pdf.front import contents, cover, summary
 from app.reports.pdf.method import method_annex
 from app.reports.pdf.styles import BODY, H1, H2, SMALL, data_table, kpi_row
+from app.reports.queries.results import Indicators, Line
 
 W = CONTENT_WIDTH
 SHORT_TABLE = 18  # rows: a table this short is kept on one page with its title

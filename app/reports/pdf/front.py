@@ -20,7 +20,6 @@ from app.core.formatting import (
     percent_against,
     target_percent,
 )
-from app.reports.figures import Indicators
 from app.reports.pdf.document import CONTENT_WIDTH as W
 from app.reports.pdf.styles import (
     BODY,
@@ -36,6 +35,7 @@ from app.reports.pdf.styles import (
     kpi_row,
     status_cell,
 )
+from app.reports.queries.results import Indicators
 
 LOGO_BOX = (60 * mm, 28 * mm)  # the largest the logo is drawn, its proportions kept
 

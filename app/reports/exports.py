@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.formatting import rounded
-from app.reports.figures import Indicators, Line
+from app.reports.queries.results import Indicators, Line
 
 
 class DecimalText(str):

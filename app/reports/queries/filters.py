@@ -22,8 +22,8 @@ from sqlalchemy import (
 
 from app.contracts.commitments import commitments  # noqa: F401 (part of the indicators' SQL)
 from app.contracts.models import Clause, Contract
+from app.core.sql_dates import add_months, days_between
 from app.hours.models import HourEntry
-from app.hours.sqldates import add_months, days_between
 
 
 def year_of(column) -> ColumnElement:
