@@ -1,5 +1,6 @@
 """``flask --app wsgi demo``: fill an empty database with a realistic, coherent, reproducible data set."""
 
+import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -38,7 +39,7 @@ from app.participants import services as participant_services
 from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
 from app.referential.models import CpvCode, Territory
 from app.referential.queries import communes
-from app.referential.services import find_or_create_buyer, find_or_create_company
+from app.referential.services import find_or_create_buyer, find_or_create_company, set_buyer_logo
 from app.reports import services as report_services
 
 
@@ -79,6 +80,7 @@ class DemoBuilder:
         self._food()
         self._objectives()
         self._archive_one_contract()
+        self._logo()
         self._sample_report()
         db.session.flush()
         return self.counts
@@ -430,6 +432,20 @@ class DemoBuilder:
                 objective_services.save_objective(admin, buyer, year, values)
                 count += 1
         self.counts["objectifs"] = count
+
+    def _logo(self):
+        """A logo for the Département, drawn here (no image file to ship), as an administrator uploads one."""
+        from PIL import Image, ImageDraw
+
+        image = Image.new("RGB", (360, 120), "white")
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 0, 120, 120), fill=(31, 58, 104))
+        draw.polygon([(20, 100), (60, 20), (100, 100)], fill=(228, 121, 74))
+        draw.text((135, 35), "PAS-DE-CALAIS", fill=(31, 58, 104))
+        draw.text((135, 65), "Le Département", fill=(92, 100, 112))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        set_buyer_logo(self.users["admin"], self.buyers[0], buffer.getvalue())
 
     def _sample_report(self):
         """The Département's report for last year, as the January job would have produced it."""

@@ -13,11 +13,11 @@ from app.core.formatting import datetime_fr, hours, money, number, percent, targ
 from app.reports.pdf.document import CONTENT_WIDTH, build_pdf
 from app.reports.pdf.front import contents, cover, summary
 from app.reports.pdf.method import method_annex
-from app.reports.pdf.styles import BODY, H1, H2, SMALL, data_table, kpi_row
+from app.reports.pdf.styles import BODY, H1, H2, H2_FLOW, SMALL, data_table, kpi_row
 from app.reports.queries.results import Indicators, Line
 
 W = CONTENT_WIDTH
-SHORT_TABLE = 18  # rows: a table this short is kept on one page with its title
+SHORT_TABLE = 8  # rows: a table this short is kept on one page with its title
 
 
 def _share_of(part, whole) -> str:
@@ -30,14 +30,16 @@ def _section(title: str) -> list:
 
 
 def _block(title: str | None, *flowables, note: str = "") -> list:
-    """A titled table (or chart): kept on one page with its title when short; a long one splits, its header
-    repeated, and its title stays with its first rows (headings keep with what follows)."""
-    head = [Paragraph(title, H2)] if title else []
+    """A titled table (or chart). A short table stays on one page with its title; a longer one starts only
+    where its title, any chart and its first rows fit, then splits with its header repeated: no title alone
+    at the bottom of a page, and no page left mostly blank to keep a long table whole."""
+    head = [Paragraph(title, H2_FLOW)] if title else []
     tail = [Paragraph(note, SMALL)] if note else []
     rows = sum(len(getattr(flowable, "_cellvalues", ())) for flowable in flowables)
     if rows <= SHORT_TABLE:
         return [KeepTogether([*head, *flowables, *tail]), Spacer(1, 3 * mm)]
-    return [*head, *flowables, *tail, Spacer(1, 3 * mm)]
+    fixed = sum(getattr(flowable, "height", 0) for flowable in flowables if not hasattr(flowable, "_cellvalues"))
+    return [CondPageBreak(fixed + 40 * mm), *head, *flowables, *tail, Spacer(1, 3 * mm)]
 
 
 def _nothing(title: str | None = None) -> list:
@@ -64,7 +66,9 @@ def _amount_table(
     return _block(title, table, note=note)
 
 
-def _hours_table(title, lines: tuple[Line, ...], first: str, total, count_label=None, note="") -> list:
+def _hours_table(
+    title, lines: tuple[Line, ...], first: str, total, count_label=None, note="", chart=None
+) -> list:
     if not lines:
         return _nothing(title)
     rows = [
@@ -77,6 +81,8 @@ def _hours_table(title, lines: tuple[Line, ...], first: str, total, count_label=
         numeric=(1, 2, 3),
         total=(_("Total"), hours(total), percent(100 if total else None), ""),
     )
+    if chart is not None:  # the chart and its table stay together under their title
+        return _block(title, chart, table, note=note)
     return _block(title, table, note=note)
 
 
@@ -180,20 +186,16 @@ def _hours(ind: Indicators) -> list:
         ),
         Paragraph(cumulated, BODY),
     ]  # fmt: skip
-    if h.by_modality:
-        chart = charts.bar_chart([line.label for line in h.by_modality], [line.value for line in h.by_modality],
-                                 width=W, value_format=hours)  # fmt: skip
-        story += _block(_("Par modalité de réalisation"), chart)
-        story += _hours_table(None, h.by_modality, _("Modalité"), h.realized)
-    else:
-        story += _nothing(_("Par modalité de réalisation"))
-    if h.by_territory:
-        chart = charts.bar_chart([line.label for line in h.by_territory], [line.value for line in h.by_territory],
-                                 width=W, value_format=hours, color=charts.GREEN)  # fmt: skip
-        story += _block(_("Par territoire"), chart)
-        story += _hours_table(None, h.by_territory, _("Territoire du marché"), h.realized)
-    else:
-        story += _nothing(_("Par territoire"))
+    story += _hours_table(
+        _("Par modalité de réalisation"), h.by_modality, _("Modalité"), h.realized,
+        chart=charts.bar_chart([line.label for line in h.by_modality], [line.value for line in h.by_modality],
+                               width=W, value_format=hours),
+    )  # fmt: skip
+    story += _hours_table(
+        _("Par territoire"), h.by_territory, _("Territoire du marché"), h.realized,
+        chart=charts.bar_chart([line.label for line in h.by_territory], [line.value for line in h.by_territory],
+                               width=W, value_format=hours, color=charts.GREEN),
+    )  # fmt: skip
     story += _hours_table(
         _("Par type de structure employeuse"), h.by_employer_kind, _("Structure"), h.realized
     )
@@ -221,16 +223,16 @@ def _contract_rows(ind: Indicators) -> list:
     if not h.by_contract:
         return _nothing(title)
     rows = [
-        (row.reference, row.object[:60] + ("…" if len(row.object) > 60 else ""), hours(row.commitment),
+        (row.reference, row.object[:40] + ("…" if len(row.object) > 40 else ""), hours(row.commitment),
          hours(row.planned), hours(row.realized), percent(row.realization_rate), hours(row.realized_to_date),
          percent(row.cumulative_rate))
         for row in h.by_contract
     ]  # fmt: skip
     table = data_table(
-        [_("Marché"), _("Objet"), _("Engagement"), _("Prévues %(year)s", year=ind.year),
+        [_("Marché"), _("Objet"), _("Engagées"), _("Prévues %(year)s", year=ind.year),
          _("Réalisées %(year)s", year=ind.year), _("Taux"), _("Depuis le début"), _("Taux cumulé")],
         rows,
-        [W * 0.12, W * 0.24, W * 0.1, W * 0.1, W * 0.1, W * 0.1, W * 0.12, W * 0.12],
+        [W * 0.14, W * 0.19, W * 0.12, W * 0.11, W * 0.11, W * 0.1, W * 0.12, W * 0.11],
         numeric=(2, 3, 4, 5, 6, 7),
     )  # fmt: skip
     return [KeepTogether([Paragraph(title, H2), Paragraph(note, SMALL)]), table, Spacer(1, 3 * mm)]

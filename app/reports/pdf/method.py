@@ -2,7 +2,7 @@
 
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
 from app.core.enums import ClauseKind
 from app.core.formatting import datetime_fr, number
@@ -118,17 +118,19 @@ def method_annex(ind: Indicators) -> list:
     story.append(data_table([_("Texte"), _("Objet")], LEGAL, [W * 0.4, W * 0.6]))
     story += [
         Spacer(1, 3 * mm),
-        Paragraph(_("Enregistrements écartés faute de données"), H2),
-        Paragraph(
-            _("Ces enregistrements sont exclus des chiffres indiqués ; ils sont à compléter dans Levier pour les "
-              "rapports suivants."),
-            SMALL,
-        ),
-        data_table(
-            [_("Motif"), _("Nombre")],
-            [(e.label, number(e.count)) for e in ind.excluded],
-            [W * 0.84, W * 0.16],
-            numeric=(1,),
-        ),
+        KeepTogether([
+            Paragraph(_("Enregistrements écartés faute de données"), H2),
+            Paragraph(
+                _("Ces enregistrements sont exclus des chiffres indiqués ; ils sont à compléter dans Levier pour "
+                  "les rapports suivants."),
+                SMALL,
+            ),
+            data_table(
+                [_("Motif"), _("Nombre")],
+                [(e.label, number(e.count)) for e in ind.excluded],
+                [W * 0.84, W * 0.16],
+                numeric=(1,),
+            ),
+        ]),
     ]  # fmt: skip
     return story

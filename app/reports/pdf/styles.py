@@ -25,6 +25,8 @@ H2 = ParagraphStyle(
     spaceAfter=5,
     keepWithNext=1,
 )
+# A title placed by a CondPageBreak that already keeps room for what follows it.
+H2_FLOW = ParagraphStyle("h2_flow", parent=H2, keepWithNext=0)
 TOC_ENTRY = ParagraphStyle("toc", fontName=FONT, fontSize=10.5, leading=16)
 TOC_TITLE = ParagraphStyle("toc_title", parent=H1, keepWithNext=0)
 BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=12, bulletIndent=2, spaceAfter=3)
