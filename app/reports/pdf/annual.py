@@ -38,7 +38,9 @@ def _block(title: str | None, *flowables, note: str = "") -> list:
     rows = sum(len(getattr(flowable, "_cellvalues", ())) for flowable in flowables)
     if rows <= SHORT_TABLE:
         return [KeepTogether([*head, *flowables, *tail]), Spacer(1, 3 * mm)]
-    fixed = sum(getattr(flowable, "height", 0) for flowable in flowables if not hasattr(flowable, "_cellvalues"))
+    fixed = sum(
+        getattr(flowable, "height", 0) for flowable in flowables if not hasattr(flowable, "_cellvalues")
+    )
     return [CondPageBreak(fixed + 40 * mm), *head, *flowables, *tail, Spacer(1, 3 * mm)]
 
 
@@ -359,20 +361,32 @@ def _food(ind: Indicators) -> list:
             BODY,
         ),
     ]  # fmt: skip
+    families = ind.food.by_family.items()
     rows = [
-        (FoodFamily.label_of(code), money(a.total), percent(a.egalim_share), percent(a.organic_share),
-         percent(a.short_circuit_share), percent(a.local_share))
-        for code, a in ind.food.by_family.items()
+        (FoodFamily.label_of(code), number(a.count), money(a.total), percent(a.egalim_share),
+         percent(a.organic_share), percent(a.short_circuit_share), percent(a.local_share))
+        for code, a in families
     ]  # fmt: skip
     table = data_table(
-        [_("Famille"), _("Montant HT"), _("EGalim"), _("Bio"), _("Circuit court"), _("Local")],
+        [_("Famille"), _("Achats"), _("Montant HT"), _("EGalim"), _("Bio"), _("Circuit court"), _("Local")],
         rows,
-        [W * 0.3, W * 0.18, W * 0.13, W * 0.13, W * 0.13, W * 0.13],
-        numeric=(1, 2, 3, 4, 5),
-        total=(_("Total"), money(food.total), percent(food.egalim_share), percent(food.organic_share),
-               percent(food.short_circuit_share), percent(food.local_share)),
+        [W * 0.25, W * 0.1, W * 0.17, W * 0.12, W * 0.12, W * 0.12, W * 0.12],
+        numeric=(1, 2, 3, 4, 5, 6),
+        total=(_("Total"), number(food.count), money(food.total), percent(food.egalim_share),
+               percent(food.organic_share), percent(food.short_circuit_share), percent(food.local_share)),
     )  # fmt: skip
-    return story + _block(_("Par famille de produits"), table)
+    amounts = data_table(
+        [_("Famille"), _("EGalim"), _("dont bio"), _("dont signes de qualité"), _("dont autres"),
+         _("Circuit court"), _("Local")],
+        [(FoodFamily.label_of(code), money(a.egalim), money(a.organic), money(a.siqo), money(a.other_egalim),
+          money(a.short_circuit), money(a.local)) for code, a in families],
+        [W * 0.19, W * 0.14, W * 0.13, W * 0.14, W * 0.13, W * 0.14, W * 0.13],
+        numeric=(1, 2, 3, 4, 5, 6),
+        total=(_("Total"), money(food.egalim), money(food.organic), money(food.siqo), money(food.other_egalim),
+               money(food.short_circuit), money(food.local)),
+    )  # fmt: skip
+    story += _block(_("Par famille de produits"), table)
+    return story + _block(_("Montants par famille (€ HT)"), amounts)
 
 
 def _trend(ind: Indicators) -> list:
@@ -396,14 +410,15 @@ def _trend(ind: Indicators) -> list:
         ))  # fmt: skip
     rows = [
         (str(t.year), number(t.contract_count), money(t.contract_amount), percent(t.social_count_share),
-         hours(t.realized_hours), number(t.participants), percent(t.egalim_share))
+         hours(t.realized_hours), number(t.participants), percent(t.egalim_share), percent(t.organic_share))
         for t in ind.trend
     ]  # fmt: skip
     table = data_table(
-        [_("Année"), _("Marchés"), _("Montant HT"), _("Avec clause"), _("Heures"), _("Participants"), _("EGalim")],
+        [_("Année"), _("Marchés"), _("Montant HT"), _("Avec clause"), _("Heures"), _("Participants"), _("EGalim"),
+         _("Bio")],
         rows,
-        [W * 0.1, W * 0.11, W * 0.22, W * 0.13, W * 0.16, W * 0.14, W * 0.14],
-        numeric=(1, 2, 3, 4, 5, 6),
+        [W * 0.09, W * 0.1, W * 0.2, W * 0.12, W * 0.15, W * 0.12, W * 0.11, W * 0.11],
+        numeric=(1, 2, 3, 4, 5, 6, 7),
     )  # fmt: skip
     return story + _block(_("Chiffres par année"), table)
 
