@@ -273,7 +273,14 @@ class ClauseForm(BaseForm):
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
     )
-    planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
+    planned_hours = decimal_field(
+        _l("Heures prévues (saisie directe)"),
+        validators=[Optional()],
+        description=_l(
+            "Condition d'exécution et critère d'attribution sur un même marché : les heures offertes par le "
+            "lauréat incluent le minimum, l'engagement retenu est le plus grand des deux, jamais leur somme."
+        ),
+    )
     labour_share = decimal_field(
         _l("Part de main-d'œuvre (%)"),
         validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],

@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "holders": _l("Titulaires (SIRET)"),
     "hours_method": _l("Méthode de calcul des heures"),
     "planned_hours": _l("Heures prévues"),
+    "basis_amount": _l("Montant HT utilisé par le calcul"),
     "labour_share": _l("Part de main-d'œuvre"),
     "insertion_rate": _l("Taux d'insertion"),
     "hourly_cost": _l("Coût horaire chargé"),

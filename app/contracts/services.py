@@ -322,6 +322,7 @@ def clause_snapshot(clause: Clause) -> dict[str, Any]:
         "insertion_rate": clause.insertion_rate,
         "hourly_cost": clause.hourly_cost,
         "euros_per_hour": clause.euros_per_hour,
+        "basis_amount": clause.basis_amount,
         "award_weight_percent": clause.award_weight_percent,
         "reserved_article": clause.reserved_article,
         "notes": clause.notes,
@@ -448,3 +449,53 @@ def remove_clause(actor, clause: Clause) -> None:
     )
     clause.contract.clauses.remove(clause)
     db.session.delete(clause)
+
+
+# --- the amount the calculator used, after an amendment (domain.md section 3) --------------------------
+
+
+def clauses_off_their_basis(contract: Contract) -> list[tuple[Clause, Decimal]]:
+    """Calculated clauses whose hours rest on another amount than the contract's: (clause, what the formula
+    now gives). The officer keeps the commitment or updates it (``settle_clause_basis``)."""
+    amount = contract.amount_excl_tax
+    if amount is None:
+        return []
+    stale = []
+    for clause in contract.clauses:
+        if clause.hours_method == HoursMethod.MANUAL or clause.basis_amount in (None, amount):
+            continue
+        now = compute_planned_hours(
+            clause.hours_method,
+            amount,
+            labour_share=clause.labour_share,
+            insertion_rate=clause.insertion_rate,
+            hourly_cost=clause.hourly_cost,
+            euros_per_hour=clause.euros_per_hour,
+        )
+        stale.append((clause, now))
+    return stale
+
+
+def settle_clause_basis(actor, clause: Clause, *, update: bool) -> Clause:
+    """After an amendment: apply the formula to the new amount, or keep the commitment as a fixed figure.
+
+    Kept, the clause becomes a typed commitment that still records the inputs and the amount it was computed
+    on, so the figure stays explained; either way the decision is audited.
+    """
+    contract = clause.contract
+    pending = dict(clauses_off_their_basis(contract))
+    if clause not in pending:
+        raise ServiceError(
+            _("Les heures de cette clause correspondent déjà au montant du marché."), "planned_hours"
+        )
+    before = clause_snapshot(clause)
+    if update:
+        clause.planned_hours = pending[clause]
+        clause.basis_amount = contract.amount_excl_tax
+        summary = f"Heures recalculées après avenant : marché {contract.reference}"
+    else:
+        clause.hours_method = HoursMethod.MANUAL
+        summary = f"Heures conservées après avenant : marché {contract.reference}"
+    changes = audit.diff(before, clause_snapshot(clause))
+    audit.record(actor, "update", clause, summary=summary, changes=changes or {"basis": [None, "kept"]})
+    return clause
