@@ -17,10 +17,8 @@ from app.core.dates import PARIS
 LOCALE = "fr_FR"
 PERCENT_DIGITS = 1
 HOURS_DIGITS = 2
-# Excel number formats that show what ``money``, ``hours`` and ``percent`` show.
-XLSX_MONEY = '#,##0.00\\ "€"'
+# The Excel number format of hours: the hundredth, as ``hours`` shows them (a half hour never hidden).
 XLSX_HOURS = "#,##0.00"
-XLSX_COUNT = "#,##0"
 
 
 def rounded(value, digits: int = 0) -> Decimal:

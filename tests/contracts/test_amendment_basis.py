@@ -47,3 +47,32 @@ def test_amended_amount_offers_to_keep_or_update_the_commitment(db, officer, as_
     assert "correspondent au montant actuel" in as_officer.get(f"/marches/{contract.id}/avenant").get_data(
         as_text=True
     )
+
+
+def test_list_exports_leave_unplanned_hours_empty_and_show_halves(db, as_reader):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    planned = f.ContractFactory(reference="H-1")
+    f.ClauseFactory(contract=planned, planned_hours=Decimal("120.5"))
+    unplanned = f.ContractFactory(reference="H-2")
+    f.ClauseFactory(contract=unplanned, kind=ClauseKind.RESERVED, planned_hours=None)
+    db.session.commit()
+    body = as_reader.get(
+        "/marches/export.csv", query_string={"sort": "reference", "direction": "asc"}
+    ).get_data()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    column = rows[0].index("Heures d'insertion prévues")
+    assert {row[2]: row[column] for row in rows[1:]} == {
+        "H-1": "120,50",
+        "H-2": "",
+    }  # "—" in the report, not 0,00
+    sheet = load_workbook(io.BytesIO(as_reader.get("/marches/export.xlsx").get_data())).active
+    header = [cell.value for cell in sheet[1]]
+    cells = {
+        row[2].value: row[header.index("Heures d'insertion prévues")] for row in sheet.iter_rows(min_row=2)
+    }
+    assert cells["H-1"].value == 120.5 and cells["H-1"].number_format == "#,##0.00"
+    assert cells["H-2"].value is None
