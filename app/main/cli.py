@@ -133,7 +133,8 @@ class DemoBuilder:
 
     def _holder_data(self, companies) -> list:
         shares = [None] * len(companies)
-        if len(companies) == 2 and companies[1].kind != StructureKind.ORDINARY:
+        # Most joint contracts with an inclusion company record its share; some do not (reported apart).
+        if len(companies) == 2 and companies[1].kind != StructureKind.ORDINARY and self.rng.random() < 0.7:
             inclusive = Decimal(self.rng.choice([20, 25, 30, 40]))
             shares = [100 - inclusive, inclusive]
         return [

@@ -417,7 +417,7 @@ def _trend(ind: Indicators) -> list:
         [_("Année"), _("Marchés"), _("Montant HT"), _("Avec clause"), _("Heures"), _("Participants"), _("EGalim"),
          _("Bio")],
         rows,
-        [W * 0.09, W * 0.1, W * 0.2, W * 0.12, W * 0.15, W * 0.12, W * 0.11, W * 0.11],
+        [W * 0.08, W * 0.1, W * 0.2, W * 0.12, W * 0.14, W * 0.14, W * 0.11, W * 0.11],
         numeric=(1, 2, 3, 4, 5, 6, 7),
     )  # fmt: skip
     return story + _block(_("Chiffres par année"), table)
