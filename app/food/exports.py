@@ -124,8 +124,15 @@ def _hundredth(value: Decimal | None) -> Decimal | None:
 def figures_csv(figures: FoodFigures, objective=None) -> bytes:
     """The figures of a year as numbers (amounts in €, shares in %), exactly those of ``food_figures``."""
     rows = [
-        (i.label, "Toutes familles", i.amount, _hundredth(i.share), i.objective, i.legal_target,
-         _hundredth(i.legal_gap))
+        (
+            i.label,
+            "Toutes familles",
+            i.amount,
+            _hundredth(i.share),
+            i.objective,
+            i.legal_target,
+            _hundredth(i.legal_gap),
+        )
         for i in indicator_rows(figures.overall, objective, figures)
     ]
     for family in FoodFamily:

@@ -16,8 +16,10 @@ def age_criterion_error(criteria, birth_year: int | None, year: int, code: str =
     if birth_year is None:
         return None
     age = year - birth_year
-    who = _("%(code)s a %(age)s ans en %(year)s", code=code, age=age, year=year) if code else _(
-        "La personne a %(age)s ans en %(year)s", age=age, year=year
+    who = (
+        _("%(code)s a %(age)s ans en %(year)s", code=code, age=age, year=year)
+        if code
+        else _("La personne a %(age)s ans en %(year)s", age=age, year=year)
     )
     if Eligibility.JEUNE in criteria and age >= YOUTH_LIMIT:
         return _("%(who)s : le critère « jeune de moins de 26 ans » ne s'applique pas. Corrigez ses critères "

@@ -6,6 +6,7 @@ Revises: e37d06a963e8
 Create Date: 2026-11-29 02:30:00+00:00
 
 """
+
 from alembic import op
 import sqlalchemy as sa
 

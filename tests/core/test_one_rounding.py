@@ -38,5 +38,7 @@ def test_an_objective_row_never_contradicts_its_mark():
 
 
 def test_csv_annex_converts_numbers_by_type_not_by_look():
-    rows = annex_rows({"hours": {"by_contract": [{"reference": "2025.012", "planned": DecimalText("12.50")}]}})
+    rows = annex_rows(
+        {"hours": {"by_contract": [{"reference": "2025.012", "planned": DecimalText("12.50")}]}}
+    )
     assert rows == [("hours.by_contract.0.reference", "2025.012"), ("hours.by_contract.0.planned", "12,50")]
