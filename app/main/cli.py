@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import click
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from stdnum import luhn
 
@@ -36,10 +37,15 @@ from app.hours.services.rules import HourLine
 from app.main import demo_catalog as catalog
 from app.objectives import services as objective_services
 from app.participants import services as participant_services
-from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
 from app.referential.models import CpvCode, Territory
 from app.referential.queries import communes
-from app.referential.services import find_or_create_buyer, find_or_create_company, set_buyer_logo
+from app.referential.services import (
+    DEFAULT_CPV_CSV,
+    find_or_create_buyer,
+    find_or_create_company,
+    load_cpv,
+    set_buyer_logo,
+)
 from app.reports import services as report_services
 
 
@@ -436,8 +442,6 @@ class DemoBuilder:
 
     def _logo(self):
         """A logo for the Département, drawn here (no image file to ship), as an administrator uploads one."""
-        from PIL import Image, ImageDraw
-
         image = Image.new("RGB", (360, 120), "white")
         draw = ImageDraw.Draw(image)
         draw.rectangle((0, 0, 120, 120), fill=(31, 58, 104))

@@ -40,28 +40,22 @@ SKIPPED = {
 }
 
 
+BY_KEY = {"fte": "fte", "target": "target", **dict.fromkeys(MONEY, "money"), **dict.fromkeys(HOURS, "hours"),
+          **dict.fromkeys(COUNTS, "count")}  # fmt: skip
+
+
 def _unit(path: list[str]) -> str | None:
     key = path[-1]
-    if path[0] in ("buyer", "meat_fish") and key in ("families", "siret", "name"):
+    if key in SKIPPED or path[0] in ("buyer", "meat_fish") and key in ("families", "siret", "name"):
         return None
-    if key in SKIPPED or key.isdigit() and path[-2] == "families":
+    if key.isdigit() and path[-2] == "families":
         return None
     if path[0] == "excluded":
         return "count"
-    if key == "target":
-        return "target"
     if key.endswith("share") or key.endswith("rate"):
         return "percent"
-    if key == "fte":
-        return "fte"
-    if path[0] == "food" and key == "count":
-        return "count"
-    if key in MONEY:
-        return "money"
-    if key in HOURS:
-        return "hours"
-    if key in COUNTS:
-        return "count"
+    if key in BY_KEY:
+        return BY_KEY[key]
     raise AssertionError(f"unit unknown for {'.'.join(path)}")
 
 

@@ -1,4 +1,4 @@
-"""The rules an hour entry must follow (domain.md section 4); every error keeps its line number."""
+"""The rules an hour entry must follow (docs/domain.md §4); every error keeps its line number."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -130,6 +130,12 @@ def _line_errors(actor, line: HourLine) -> list[str]:
     error = contract_period_error(line.clause, line.month)
     if error:
         errors.append(error)
+    return errors + _month_and_age_errors(line)
+
+
+def _month_and_age_errors(line: HourLine) -> list[str]:
+    """A month not yet begun is refused; age criteria must hold in the year of the hours."""
+    errors = []
     if line.month > first_of_month(today_paris()):
         errors.append(
             _("%(month)s n'a pas commencé : les heures d'un mois à venir ne peuvent pas être saisies.",

@@ -1,4 +1,4 @@
-"""The annual SPASER follow-up report (domain.md section 6): cover, contents, summary, one section per part,
+"""The annual SPASER follow-up report (docs/domain.md §6): cover, contents, summary, one section per part,
 method annex. Sections follow each other without forced page breaks; headings stay with what follows them
 and short tables with their titles."""
 

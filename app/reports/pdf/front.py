@@ -26,6 +26,7 @@ from app.reports.pdf.styles import (
     COVER_BUYER,
     COVER_SUB,
     COVER_TITLE,
+    H1,
     H2,
     SMALL,
     TOC_ENTRY,
@@ -124,8 +125,6 @@ def contents() -> list:
 
 
 def summary(ind: Indicators) -> list:
-    from app.reports.pdf.styles import H1
-
     story = [Paragraph(_("Synthèse : objectifs et réalisations %(year)s", year=ind.year), H1)]
     if not ind.objectives:
         story.append(Paragraph(_("Aucun objectif n'a été fixé pour cette année : les réalisations sont "

@@ -24,6 +24,7 @@ from app.contracts.commitments import commitments  # noqa: F401 (part of the ind
 from app.contracts.models import Clause, Contract
 from app.core.sql_dates import add_months, days_between
 from app.hours.models import HourEntry
+from app.participants.models import Outcome, Participant
 
 
 def year_of(column) -> ColumnElement:
@@ -103,8 +104,6 @@ def participants_in_year(buyer_id: int | None, year: int) -> Select:
 
 def age_band(year: int):
     """Age reached during ``year``: under 26, 26-49, 50 and over (the JEUNE and SENIOR criteria)."""
-    from app.participants.models import Participant
-
     age = year - Participant.birth_year
     return case(
         (Participant.birth_year.is_(None), None),
@@ -150,8 +149,6 @@ def latest_exits() -> Select:
     An outcome observed before later hours is not an exit (the follow-up page still lists that person as
     "sortie à renseigner", ``app.participants.queries.outcomes_due_select``). Known as of the extraction date.
     """
-    from app.participants.models import Outcome
-
     last = (
         select(HourEntry.participant_id, func.max(HourEntry.month).label("last_month"))
         .group_by(HourEntry.participant_id)
