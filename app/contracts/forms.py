@@ -237,6 +237,7 @@ class ContractForm(BaseForm):
                 for entry in self.holders
                 if (entry.identifier.data or "").strip()
             ],
+            holder_shares_given=True,
         )
 
     def fill_from(self, contract) -> None:

@@ -214,10 +214,8 @@ audit.declare(
         _l("Considérations environnementales"), read=lambda c: sorted(c.environmental_considerations or [])
     ),
     holders=audit.Audited(_l("Titulaires (SIRET)"), read=lambda c: [h.company.identifier for h in c.holders]),
-    holder_shares=audit.Audited(
-        _l("Parts des titulaires (%)"),
-        read=lambda c: [None if h.amount_share is None else str(h.amount_share) for h in c.holders],
-    ),
+    # Recorded by the contract services when the buyer enters the holders' shares of a joint contract.
+    holder_shares=audit.Audited(_l("Parts des titulaires (%)"), logged=False),
 )
 
 audit.declare(

@@ -66,6 +66,7 @@ class ContractData:
     territory_id: int | None = None
     environmental_considerations: list[str] = field(default_factory=list)
     holders: list[HolderData] = field(default_factory=list)
+    holder_shares_given: bool = False  # True from the contract form: its share fields replace the stored ones
     source: str = ContractSource.MANUAL
     decp_published_on: date | None = None
 
@@ -206,9 +207,24 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
     shares = _holder_shares(given_shares)
     existing = {h.company_id: h for h in contract.holders}
     contract.holders = [existing.get(c.id) or ContractHolder(company=c) for c in companies]
+    before = [h.amount_share for h in contract.holders]
     for position, holder in enumerate(contract.holders):
         holder.position = position
-        holder.amount_share = shares[position]
+        if data.holder_shares_given:  # a DECP update carries no shares: it keeps those the buyer recorded
+            holder.amount_share = shares[position]
+    after = [h.amount_share for h in contract.holders]
+    if data.holder_shares_given and any(share is not None for share in after) and before != after:
+        audit.record(
+            actor,
+            "update",
+            contract,
+            summary=f"Parts des titulaires : marché {contract.reference}",
+            changes={"holder_shares": [[_text(v) for v in before], [_text(v) for v in after]]},
+        )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _holder_shares(shares: list[Decimal | None]) -> list[Decimal | None]:

@@ -191,6 +191,7 @@ class DemoBuilder:
                         ]
                     ),
                     holders=self._holder_data(self._holders_for(clause_kind, cpv)),
+                    holder_shares_given=True,
                 )
                 contract = contract_services.create_contract(self.officer, data)
                 if clause_kind is not None:
