@@ -178,10 +178,9 @@ def amendment(contract_id: int):
         try:
             services.settle_clause_basis(current_user, clause, update=decision == "update")
         except ServiceError as error:
-            db.session.rollback()
+            discard_changes()
             flash(error.message, "danger")
-        else:
-            db.session.commit()
+        else:  # the request's commit point (app.core.transaction) saves it
             flash(_("Heures de la clause enregistrées."), "success")
         return redirect(url_for("contracts.amendment", contract_id=contract.id))
     return render_template(

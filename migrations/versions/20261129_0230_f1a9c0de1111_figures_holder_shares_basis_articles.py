@@ -2,7 +2,7 @@
 the buyer's logo for the report cover.
 
 Revision ID: f1a9c0de1111
-Revises: e37d06a963e8
+Revises: 5e2c7a91d3f4
 Create Date: 2026-11-29 02:30:00+00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = "f1a9c0de1111"
-down_revision = "e37d06a963e8"
+down_revision = "5e2c7a91d3f4"
 branch_labels = None
 depends_on = None
 
