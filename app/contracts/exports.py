@@ -1,12 +1,15 @@
 """CSV and XLSX exports of the filtered contract list: French headers, amounts as numbers."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from app.contracts.models import Clause, Contract
+from app.contracts.commitments import commitments
+from app.contracts.models import Contract
 from app.contracts.queries import with_list_relations
 from app.core.enums import ClauseKind, ContractKind, PurchaseCategory
+from app.core.formatting import XLSX_HOURS
 from app.core.tabular import AMOUNT_FORMAT, INTEGER_FORMAT, csv_bytes, xlsx_bytes
 from app.extensions import db
 
@@ -35,7 +38,7 @@ HEADERS = [
 NUMBER_FORMATS = {
     "Montant HT (€)": AMOUNT_FORMAT,
     "Durée (mois)": INTEGER_FORMAT,
-    "Heures d'insertion prévues": INTEGER_FORMAT,
+    "Heures d'insertion prévues": XLSX_HOURS,  # halves and quarters of an hour stay visible
 }
 COLUMN_FORMATS = [NUMBER_FORMATS.get(name) for name in HEADERS]
 BATCH = 1000
@@ -43,13 +46,13 @@ BATCH = 1000
 
 def _rows(statement: Select) -> Iterator[list]:
     """One list of typed values per contract (Decimal, int, date), read in batches."""
-    planned = (
-        select(func.coalesce(func.sum(Clause.planned_hours), 0))
-        .where(Clause.contract_id == Contract.id)
-        .correlate(Contract)
-        .scalar_subquery()
+    # The commitment as the report counts it; empty (not 0) where no hours are planned.
+    commitment = commitments().subquery()
+    statement = with_list_relations(
+        statement.outerjoin(commitment, commitment.c.contract_id == Contract.id).add_columns(
+            commitment.c.commitment.label("planned_hours")
+        )
     )
-    statement = with_list_relations(statement.add_columns(planned.label("planned_hours")))
     result = db.session.execute(statement.execution_options(yield_per=BATCH))
     for contract, planned_hours in result:
         holders = [h.company for h in contract.holders]
@@ -72,7 +75,7 @@ def _rows(statement: Select) -> Iterator[list]:
             " | ".join(c.name for c in holders),
             " | ".join(c.identifier for c in holders),
             " | ".join(ClauseKind.label_of(c.kind) for c in contract.clauses),
-            planned_hours,
+            None if planned_hours is None else Decimal(str(planned_hours)).quantize(Decimal("0.01")),
             " | ".join(contract.environmental_considerations or []),
             contract.archived_at.date() if contract.archived_at else None,
         ]

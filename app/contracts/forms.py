@@ -71,6 +71,12 @@ class HolderForm(Form):
         validators=[Optional(), Length(max=255)],
         description=_l("Obligatoire si l'entreprise n'est pas encore connue de Levier."),
     )
+    amount_share = FrenchDecimalField(
+        _l("Part du montant (%)"),
+        column=Percent,
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        description=_l("Marché conjoint : part de ce titulaire, si elle est connue."),
+    )
 
 
 def duration_between(start, end) -> int:
@@ -214,10 +220,15 @@ class ContractForm(BaseForm):
             duration_months=duration,
             territory_id=self.territory_id.data or None,
             holders=[
-                HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
+                HolderData(
+                    identifier=entry.identifier.data,
+                    name=(entry.company_name.data or "").strip(),
+                    amount_share=entry.amount_share.data,
+                )
                 for entry in self.holders
                 if (entry.identifier.data or "").strip()
             ],
+            holder_shares_given=True,
         )
 
     def fill_from(self, contract) -> None:
@@ -230,7 +241,11 @@ class ContractForm(BaseForm):
             self.holders.pop_entry()
         for holder in contract.holders:
             self.holders.append_entry(
-                {"identifier": holder.company.identifier, "company_name": holder.company.name}
+                {
+                    "identifier": holder.company.identifier,
+                    "company_name": holder.company.name,
+                    "amount_share": holder.amount_share,
+                }
             )
         self.ensure_blank_holder_row()
 
@@ -261,7 +276,13 @@ class ClauseForm(BaseForm):
         option_widget=widgets.RadioInput(),
     )
     planned_hours = FrenchDecimalField(
-        _l("Heures prévues (saisie directe)"), column=Hours, validators=[Optional()]
+        _l("Heures prévues (saisie directe)"),
+        column=Hours,
+        validators=[Optional()],
+        description=_l(
+            "Condition d'exécution et critère d'attribution sur un même marché : les heures offertes par le "
+            "lauréat incluent le minimum, l'engagement retenu est le plus grand des deux, jamais leur somme."
+        ),
     )
     labour_share = FrenchDecimalField(
         _l("Part de main-d'œuvre (%)"),

@@ -113,10 +113,18 @@ class ContractHolder(Base):
     """One holder (titulaire) of a contract; the first position is the lead holder (mandataire)."""
 
     __tablename__ = "contract_holders"
+    __table_args__ = (
+        CheckConstraint(
+            "amount_share IS NULL OR (amount_share > 0 AND amount_share <= 100)", name="amount_share"
+        ),
+    )
 
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The holder's share of the contract amount (%), when the buyer knows it (joint contracts): the report
+    # counts only the inclusive holders' shares as awarded to inclusive suppliers (domain.md section 6.5).
+    amount_share: Mapped[Decimal | None] = mapped_column(Percent)
 
     contract: Mapped[Contract] = relationship(back_populates="holders")
     company = relationship("Company", lazy="joined")
@@ -166,6 +174,8 @@ class Clause(TimestampMixin, Base):
     insertion_rate: Mapped[Decimal | None] = mapped_column(Percent)  # % of labour reserved for insertion
     hourly_cost: Mapped[Decimal | None] = mapped_column(Money)  # loaded hourly cost, € HT
     euros_per_hour: Mapped[Decimal | None] = mapped_column(Money)  # flat ratio: 1 hour per N € HT
+    # The contract amount the calculator used: after an amendment, it explains the hours kept.
+    basis_amount: Mapped[Decimal | None] = mapped_column(Money)
     award_weight_percent: Mapped[Decimal | None] = mapped_column(Percent)
     reserved_article: Mapped[str | None] = mapped_column(String(10))
     # Set on clauses created from DECP data: the officer confirms the kind and adds the hours.
@@ -211,6 +221,8 @@ audit.declare(
         _l("Considérations environnementales"), read=lambda c: sorted(c.environmental_considerations or [])
     ),
     holders=audit.Audited(_l("Titulaires (SIRET)"), read=lambda c: [h.company.identifier for h in c.holders]),
+    # Recorded by the contract services when the buyer enters the holders' shares of a joint contract.
+    holder_shares=audit.Audited(_l("Parts des titulaires (%)"), logged=False),
 )
 
 audit.declare(
@@ -222,6 +234,7 @@ audit.declare(
     insertion_rate=audit.Audited(_l("Taux d'insertion"), show=audit.as_percent),
     hourly_cost=audit.Audited(_l("Coût horaire chargé"), show=audit.as_money),
     euros_per_hour=audit.Audited(_l("Forfait (€ HT par heure)"), show=audit.as_money),
+    basis_amount=audit.Audited(_l("Montant HT utilisé par le calcul"), show=audit.as_money),
     award_weight_percent=audit.Audited(_l("Pondération du critère"), show=audit.as_percent),
     reserved_article=audit.Audited(_l("Article du marché réservé"), show=audit.as_label(ReservedArticle)),
     notes=_l("Notes"),

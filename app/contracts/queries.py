@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Select, and_, asc, desc, exists, func, or_, select
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
+from app.contracts.commitments import commitments
 from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.audit import AuditEntry
 from app.core.enums import ClauseKind, Nature, PurchaseCategory
@@ -172,15 +173,16 @@ def with_list_relations(statement: Select) -> Select:
     return statement.options(*_list_relations(), raiseload("*"))
 
 
-def planned_hours_by_contract(contract_ids: list[int]) -> dict[int, Decimal]:
+def planned_hours_by_contract(contract_ids: list[int]) -> dict[int, Decimal | None]:
+    """Each contract's commitment (``app.contracts.commitments``); None where no hours are planned."""
     if not contract_ids:
         return {}
-    statement = (
-        select(Clause.contract_id, func.coalesce(func.sum(Clause.planned_hours), 0))
-        .where(Clause.contract_id.in_(contract_ids))
-        .group_by(Clause.contract_id)
-    )
-    return {contract_id: Decimal(hours) for contract_id, hours in db.session.execute(statement)}
+    rows = commitments().subquery()
+    statement = select(rows.c.contract_id, rows.c.commitment).where(rows.c.contract_id.in_(contract_ids))
+    return {
+        contract_id: None if hours is None else Decimal(str(hours)).quantize(Decimal("0.01"))
+        for contract_id, hours in db.session.execute(statement)
+    }
 
 
 def notification_years() -> list[int]:

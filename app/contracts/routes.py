@@ -166,8 +166,34 @@ def edit(contract_id: int):
             refused = True
         else:
             flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
+            if services.clauses_off_their_basis(contract):
+                flash(_("Le montant a changé : vérifiez les heures calculées des clauses."), "warning")
+                return redirect(url_for("contracts.amendment", contract_id=contract.id))
             return redirect(url_for("contracts.view", contract_id=contract.id))
     return _render_contract_form(form, contract, conflict, refused)
+
+
+@bp.route("/<int:contract_id>/avenant", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def amendment(contract_id: int):
+    """After an amendment: what the formula now gives, and the officer's choice to keep or update."""
+    contract = _contract_or_404(contract_id)
+    if request.method == "POST":
+        decision, _sep, clause_id = (request.form.get("decision") or "").partition("-")
+        clause = next((c for c in contract.clauses if str(c.id) == clause_id), None)
+        if clause is None or decision not in ("keep", "update"):
+            abort(400)
+        try:
+            services.settle_clause_basis(current_user, clause, update=decision == "update")
+        except ServiceError as error:
+            discard_changes()
+            flash(error.message, "danger")
+        else:  # the request's commit point (app.core.transaction) saves it
+            flash(_("Heures de la clause enregistrées."), "success")
+        return redirect(url_for("contracts.amendment", contract_id=contract.id))
+    return render_template(
+        "contracts/amendment.html", contract=contract, stale=services.clauses_off_their_basis(contract)
+    )
 
 
 @bp.route("/<int:contract_id>")

@@ -21,6 +21,7 @@ from app.core.enums import (
     Nature,
     Procedure,
     PurchaseCategory,
+    ReservedArticle,
     Role,
 )
 from app.core.errors import ServiceError
@@ -45,6 +46,7 @@ class HolderData:
     name: str = ""
     identifier_type: str = IdentifierType.SIRET
     kind: str | None = None
+    amount_share: Decimal | None = None  # % of the contract amount, when the buyer knows it
 
 
 @dataclass
@@ -64,6 +66,7 @@ class ContractData:
     territory_id: int | None = None
     environmental_considerations: list[str] = field(default_factory=list)
     holders: list[HolderData] = field(default_factory=list)
+    holder_shares_given: bool = False  # True from the contract form: its share fields replace the stored ones
     source: str = ContractSource.MANUAL
     decp_published_on: date | None = None
 
@@ -190,7 +193,7 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
         # date (the export publishes that date; it used to become the export day after an edit).
         contract.source = data.source
         contract.decp_published_on = data.decp_published_on
-    companies = []
+    companies, given_shares = [], []
     for index, holder in enumerate(data.holders):
         company = find_or_create_company(
             actor,
@@ -203,10 +206,44 @@ def _apply(actor, contract: Contract, data: ContractData, company_cache: dict | 
         )
         if company not in companies:
             companies.append(company)
+            given_shares.append(holder.amount_share)
+    shares = _holder_shares(given_shares)
     existing = {h.company_id: h for h in contract.holders}
     contract.holders = [existing.get(c.id) or ContractHolder(company=c) for c in companies]
+    before = [h.amount_share for h in contract.holders]
     for position, holder in enumerate(contract.holders):
         holder.position = position
+        if data.holder_shares_given:  # a DECP update carries no shares: it keeps those the buyer recorded
+            holder.amount_share = shares[position]
+    after = [h.amount_share for h in contract.holders]
+    if data.holder_shares_given and any(share is not None for share in after) and before != after:
+        audit.record(
+            actor,
+            "update",
+            contract,
+            summary=f"Parts des titulaires : marché {contract.reference}",
+            changes={"holder_shares": [[_text(v) for v in before], [_text(v) for v in after]]},
+        )
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _holder_shares(shares: list[Decimal | None]) -> list[Decimal | None]:
+    """Each holder's share of the amount: at most 100 % together, exactly 100 % when every share is given."""
+    for index, value in enumerate(shares):
+        if value is not None and not Decimal(0) < value <= 100:
+            raise ServiceError(_("La part d'un titulaire est comprise entre 0 et 100 %."), f"holders-{index}")
+    known = [value for value in shares if value is not None]
+    total = sum(known, Decimal(0))
+    if total > 100 or (known and len(known) == len(shares) and total != 100):
+        raise ServiceError(
+            _("Les parts des titulaires font %(total)s %% : elles doivent faire 100 %% ensemble.",
+              total=str(total).replace(".", ",")),
+            "holders",
+        )  # fmt: skip
+    return shares
 
 
 def create_contract(
@@ -300,6 +337,14 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
             hourly_cost=data.hourly_cost,
             euros_per_hour=data.euros_per_hour,
         )
+    if data.kind == ClauseKind.RESERVED and data.reserved_article:
+        allowed = [str(a) for a in ReservedArticle.for_contract_kind(contract.kind)]
+        if data.reserved_article not in allowed:
+            raise ServiceError(
+                _("Pour ce type de contrat, le marché réservé cite l'un des articles : %(articles)s.",
+                  articles=", ".join(allowed)),
+                "reserved_article",
+            )  # fmt: skip
     if data.kind == ClauseKind.AWARD_CRITERION and data.award_weight_percent is None:
         raise ServiceError(_("Indiquez la pondération du critère social (en %)."), "award_weight_percent")
     clause.kind = data.kind
@@ -309,6 +354,8 @@ def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
     clause.insertion_rate = data.insertion_rate if method == HoursMethod.RATE else None
     clause.hourly_cost = data.hourly_cost if method == HoursMethod.RATE else None
     clause.euros_per_hour = data.euros_per_hour if method == HoursMethod.FLAT else None
+    # Keep the amount the formula used: after an amendment it explains the hours (domain.md section 3).
+    clause.basis_amount = contract.amount_excl_tax if method != HoursMethod.MANUAL else None
     clause.award_weight_percent = (
         data.award_weight_percent if data.kind == ClauseKind.AWARD_CRITERION else None
     )
@@ -399,3 +446,53 @@ def remove_clause(actor, clause: Clause) -> None:
     )
     clause.contract.clauses.remove(clause)
     db.session.delete(clause)
+
+
+# --- the amount the calculator used, after an amendment (domain.md section 3) --------------------------
+
+
+def clauses_off_their_basis(contract: Contract) -> list[tuple[Clause, Decimal]]:
+    """Calculated clauses whose hours rest on another amount than the contract's: (clause, what the formula
+    now gives). The officer keeps the commitment or updates it (``settle_clause_basis``)."""
+    amount = contract.amount_excl_tax
+    if amount is None:
+        return []
+    stale = []
+    for clause in contract.clauses:
+        if clause.hours_method == HoursMethod.MANUAL or clause.basis_amount in (None, amount):
+            continue
+        now = compute_planned_hours(
+            clause.hours_method,
+            amount,
+            labour_share=clause.labour_share,
+            insertion_rate=clause.insertion_rate,
+            hourly_cost=clause.hourly_cost,
+            euros_per_hour=clause.euros_per_hour,
+        )
+        stale.append((clause, now))
+    return stale
+
+
+def settle_clause_basis(actor, clause: Clause, *, update: bool) -> Clause:
+    """After an amendment: apply the formula to the new amount, or keep the commitment as a fixed figure.
+
+    Kept, the clause becomes a typed commitment that still records the inputs and the amount it was computed
+    on, so the figure stays explained; either way the decision is audited.
+    """
+    contract = clause.contract
+    pending = dict(clauses_off_their_basis(contract))
+    if clause not in pending:
+        raise ServiceError(
+            _("Les heures de cette clause correspondent déjà au montant du marché."), "planned_hours"
+        )
+    before = audit.snapshot(clause)
+    if update:
+        clause.planned_hours = pending[clause]
+        clause.basis_amount = contract.amount_excl_tax
+        summary = f"Heures recalculées après avenant : marché {contract.reference}"
+    else:
+        clause.hours_method = HoursMethod.MANUAL
+        summary = f"Heures conservées après avenant : marché {contract.reference}"
+    changes = audit.diff(before, audit.snapshot(clause))
+    audit.record(actor, "update", clause, summary=summary, changes=changes or {"basis": [None, "kept"]})
+    return clause

@@ -14,7 +14,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 
-from app.core.formatting import number, percent
+from app.core.formatting import number, percent, target_percent
 
 BLUE = colors.HexColor("#1f3a68")
 ACCENT = colors.HexColor("#e4794a")
@@ -93,7 +93,9 @@ def bar_chart(
     chart.barLabels.fontSize = 7.5
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
-    chart.barLabelFormat = lambda v: value_format(v)
+    # Labels from the exact values (a float would round them a second time): one formatter, one rounding.
+    chart.barLabelFormat = "values"
+    chart.barLabelArray = [[value_format(v if v is not None else 0) for v in reversed(values)]]
     chart.barWidth = bar_height
     drawing.add(chart)
     return drawing
@@ -147,7 +149,7 @@ def share_bars(
                 String(
                     x,
                     y - 10,
-                    f"objectif {percent(target, 0)}",
+                    f"objectif {target_percent(target)}",
                     fontName=FONT,
                     fontSize=6.5,
                     fillColor=BLUE,

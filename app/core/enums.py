@@ -155,10 +155,27 @@ class ClauseKind(LabelledEnum):
 
 
 class ReservedArticle(LabelledEnum):
+    """Articles of the Code de la commande publique a reservation rests on: L2113-x for public contracts,
+    L3113-x for concessions (domain.md section 3)."""
+
     EA_ESAT = "L2113-12", _l("L2113-12 — entreprises adaptées et ESAT")
     SIAE = "L2113-13", _l("L2113-13 — structures d'insertion par l'activité économique")
+    PRISON = "L2113-13-1", _l("L2113-13-1 — entreprises employant des personnes détenues")
     BOTH = "L2113-14", _l("L2113-14 — EA, ESAT et SIAE")
     ESS = "L2113-15", _l("L2113-15 — entreprises de l'économie sociale et solidaire")
+    CONCESSION_EA_ESAT = "L3113-1", _l("L3113-1 — concession réservée aux entreprises adaptées et ESAT")
+    CONCESSION_SIAE = "L3113-2", _l("L3113-2 — concession réservée aux structures d'insertion (SIAE)")
+
+    @classmethod
+    def for_contract_kind(cls, contract_kind: str) -> list["ReservedArticle"]:
+        """The articles a contract of ``contract_kind`` may cite: concessions L3113-x, contracts L2113-x."""
+        concession = str(contract_kind) == "concession"
+        return [article for article in cls if article.value.startswith("L3") == concession]
+
+    @classmethod
+    def range_for(cls, contract_kind: str) -> str:
+        """The article range a reserved clause cites when no article is recorded."""
+        return "L3113-1 et L3113-2" if str(contract_kind) == "concession" else "L2113-12 à L2113-15"
 
 
 class HoursMethod(LabelledEnum):
@@ -188,6 +205,8 @@ SIAE_KINDS = frozenset(
     {StructureKind.EI, StructureKind.ETTI, StructureKind.EITI, StructureKind.AI, StructureKind.ACI}
 )
 INCLUSIVE_KINDS = SIAE_KINDS | {StructureKind.EA, StructureKind.EATT, StructureKind.ESAT}
+# Inclusion structures a clause mobilises as employers (facilitators' reports): the inclusive kinds and GEIQ.
+INCLUSION_STRUCTURE_KINDS = INCLUSIVE_KINDS | {StructureKind.GEIQ}
 
 
 class IdentifierType(LabelledEnum):

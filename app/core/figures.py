@@ -10,12 +10,17 @@ def as_decimal(value) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def share(part, whole, digits: int = 2) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` (None when ``whole`` is zero), rounded half up."""
+def share(part, whole, digits: int | None = None) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` (None when ``whole`` is zero).
+
+    Exact by default: the one formatter rounds it once, at the precision it is shown with (rounding it
+    here too would round twice: 1,3475 % would become 1,35 % then 1,4 %). ``digits`` rounds half up.
+    """
     whole = as_decimal(whole)
     if whole == 0:
         return None
-    return (as_decimal(part) * 100 / whole).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    exact = as_decimal(part) * 100 / whole
+    return exact if digits is None else exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def fte(hours) -> Decimal:

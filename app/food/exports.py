@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, LocalDefinition
+from app.core.formatting import rounded
 from app.core.tabular import csv_bytes, xlsx_bytes
 from app.extensions import db
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodAmounts, FoodFigures
@@ -115,17 +116,31 @@ def indicator_rows(
     ]
 
 
+def _hundredth(value: Decimal | None) -> Decimal | None:
+    """Shares are exact in the query layer: the CSV writes them rounded once, half up, to the hundredth."""
+    return None if value is None else rounded(value, 2)
+
+
 def figures_csv(figures: FoodFigures, objective=None) -> bytes:
     """The figures of a year as numbers (amounts in €, shares in %), exactly those of ``food_figures``."""
     rows = [
-        (i.label, "Toutes familles", i.amount, i.share, i.objective, i.legal_target, i.legal_gap)
+        (
+            i.label,
+            "Toutes familles",
+            i.amount,
+            _hundredth(i.share),
+            i.objective,
+            i.legal_target,
+            _hundredth(i.legal_gap),
+        )
         for i in indicator_rows(figures.overall, objective, figures)
     ]
     for family in FoodFamily:
         amounts = figures.by_family.get(family.value)
         if amounts is not None:
             rows.extend(
-                (i.label, family.label, i.amount, i.share, None, None, None) for i in indicator_rows(amounts)
+                (i.label, family.label, i.amount, _hundredth(i.share), None, None, None)
+                for i in indicator_rows(amounts)
             )
     return csv_bytes(FIGURES_HEADER, rows)
 

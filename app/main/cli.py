@@ -1,11 +1,13 @@
 """``flask --app wsgi demo``: fill an empty database with a realistic, coherent, reproducible data set."""
 
+import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 import click
 from flask import current_app
+from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 from stdnum import luhn
 
@@ -39,7 +41,13 @@ from app.objectives import services as objective_services
 from app.participants import services as participant_services
 from app.referential.models import CpvCode, Territory
 from app.referential.queries import communes
-from app.referential.services import DEFAULT_CPV_CSV, find_or_create_buyer, find_or_create_company, load_cpv
+from app.referential.services import (
+    DEFAULT_CPV_CSV,
+    find_or_create_buyer,
+    find_or_create_company,
+    load_cpv,
+    set_buyer_logo,
+)
 from app.reports import services as report_services
 
 
@@ -82,6 +90,7 @@ class DemoBuilder:
         self._food()
         self._objectives()
         self._archive_one_contract()
+        self._logo()
         self._sample_report()
         db.session.flush()
         return self.counts
@@ -124,9 +133,24 @@ class DemoBuilder:
         if clause_kind == ClauseKind.INSERTION_OBJECT:
             return [self.rng.choice(self.by_kind[StructureKind.ACI] + self.by_kind[StructureKind.AI])]
         holders = [self.rng.choice(ordinary)]
-        if self.rng.random() < 0.25:
+        draw = self.rng.random()
+        if draw < 0.15:
             holders.append(self.rng.choice([c for c in ordinary if c not in holders]))
+        elif draw < 0.3:
+            # A joint contract with an inclusion company, whose share of the amount the buyer knows.
+            holders.append(self.rng.choice(self.by_kind[StructureKind.EI] + self.by_kind[StructureKind.EA]))
         return holders
+
+    def _holder_data(self, companies) -> list:
+        shares = [None] * len(companies)
+        # Most joint contracts with an inclusion company record its share; some do not (reported apart).
+        if len(companies) == 2 and companies[1].kind != StructureKind.ORDINARY and self.rng.random() < 0.7:
+            inclusive = Decimal(self.rng.choice([20, 25, 30, 40]))
+            shares = [100 - inclusive, inclusive]
+        return [
+            contract_services.HolderData(c.identifier, c.name, amount_share=share)
+            for c, share in zip(companies, shares, strict=True)
+        ]
 
     def _contracts(self):
         rng = self.rng
@@ -170,27 +194,27 @@ class DemoBuilder:
                             ["Pas de considération environnementale"],
                         ]
                     ),
-                    holders=[
-                        contract_services.HolderData(c.identifier, c.name)
-                        for c in self._holders_for(clause_kind, cpv)
-                    ],
+                    holders=self._holder_data(self._holders_for(clause_kind, cpv)),
+                    holder_shares_given=True,
                 )
                 contract = contract_services.create_contract(self.officer, data)
                 if clause_kind is not None:
                     self.clauses.append(
                         contract_services.add_clause(
-                            self.officer, contract, self._clause_data(clause_kind, category)
+                            self.officer, contract, self._clause_data(clause_kind, category, contract.kind)
                         )
                     )
         self.counts["marchés"] = number
         self.counts["clauses"] = len(self.clauses)
 
-    def _clause_data(self, kind, category) -> contract_services.ClauseData:
+    def _clause_data(self, kind, category, contract_kind) -> contract_services.ClauseData:
         rng = self.rng
         facilitators = [self.users["facilitator"].id]
         if kind == ClauseKind.RESERVED:
+            # A reserved concession cites L3113-1 / L3113-2, a reserved contract L2113-12 to L2113-15.
+            articles = [str(a) for a in ReservedArticle.for_contract_kind(contract_kind)]
             return contract_services.ClauseData(
-                kind=kind, reserved_article=rng.choice(ReservedArticle.codes()), facilitator_ids=facilitators
+                kind=kind, reserved_article=rng.choice(articles), facilitator_ids=facilitators
             )
         data = contract_services.ClauseData(kind=kind, facilitator_ids=facilitators)
         if kind == ClauseKind.AWARD_CRITERION:
@@ -216,9 +240,17 @@ class DemoBuilder:
             criteria = rng.sample(
                 ["DELD", "RSA", "TH", "JEUNE", "SIAE", "SENIOR", "QPV", "ASS_AAH"], rng.randint(1, 2)
             )
+            # Age criteria hold in every year of hours: JEUNE under 26, SENIOR 50 and over.
+            if "JEUNE" in criteria:
+                birth_year = rng.randint(self.today.year - 25, self.today.year - 19)
+                criteria = [c for c in criteria if c != "SENIOR"]
+            elif "SENIOR" in criteria:
+                birth_year = rng.randint(self.years[0] - 62, self.years[0] - 50)
+            else:
+                birth_year = rng.randint(self.years[0] - 60, self.today.year - 26)
             data = participant_services.ParticipantData(
                 gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
-                birth_year=rng.randint(1963, 2004),
+                birth_year=birth_year,
                 qualification_level=rng.choice(QualificationLevel.codes()),
                 is_qpv_resident="QPV" in criteria or rng.random() < 0.2,
                 commune_code=rng.choice(codes),
@@ -239,6 +271,16 @@ class DemoBuilder:
             + self.by_kind[StructureKind.ESAT],
         }
         return self.rng.choice(pools[modality]) if modality in pools else holder
+
+    def _contract_type(self, modality) -> str | None:
+        """The employment contract an hour entry records, as the employer of each modality signs it."""
+        choices = {
+            Modality.DIRECT_HIRE: ["CDI", "CDD", "CDD", "apprenticeship", "professionalisation"],
+            Modality.TEMP_WORK: ["interim"],
+            Modality.SECONDMENT: ["CDDI", "CDD"],
+            Modality.SUBCONTRACTING: ["CDDI"],
+        }.get(modality)
+        return self.rng.choice(choices) if choices else None
 
     def _hours(self):
         """Log each clause's hours through the hours service, so the demo obeys every business rule."""
@@ -270,6 +312,7 @@ class DemoBuilder:
             for participant in team:
                 modality = rng.choices(list(Modality), weights=[35, 30, 15, 15, 5])[0]
                 employer = self._employer(modality, holder)
+                contract_type = self._contract_type(modality)
                 for month in months:
                     if rng.random() > 0.85 or (participant.id in former and month > former_until):
                         continue
@@ -287,6 +330,7 @@ class DemoBuilder:
                             modality=modality,
                             month=month,
                             hours=hours,
+                            contract_type=contract_type,
                         )
                     )
                     self.last_month[participant.id] = max(self.last_month.get(participant.id, month), month)
@@ -400,6 +444,18 @@ class DemoBuilder:
                 objective_services.save_objective(admin, buyer, year, values)
                 count += 1
         self.counts["objectifs"] = count
+
+    def _logo(self):
+        """A logo for the Département, drawn here (no image file to ship), as an administrator uploads one."""
+        image = Image.new("RGB", (360, 120), "white")
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((0, 0, 120, 120), fill=(31, 58, 104))
+        draw.polygon([(20, 100), (60, 20), (100, 100)], fill=(228, 121, 74))
+        draw.text((135, 35), "PAS-DE-CALAIS", fill=(31, 58, 104))
+        draw.text((135, 65), "Le Département", fill=(92, 100, 112))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        set_buyer_logo(self.users["admin"], self.buyers[0], buffer.getvalue())
 
     def _sample_report(self):
         """The Département's report for last year, as the January job would have produced it."""

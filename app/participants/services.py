@@ -22,6 +22,7 @@ from app.core.errors import ServiceError
 from app.core.settings import get_setting, set_setting
 from app.extensions import db
 from app.hours.models import HourEntry
+from app.participants.eligibility import age_criterion_error
 from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
 from app.referential.queries import commune_name
 
@@ -71,6 +72,9 @@ def _validate(data: ParticipantData) -> None:
     unknown = [c for c in data.criteria if c not in Eligibility.codes()]
     if unknown:
         raise ServiceError(_("Critère d'éligibilité inconnu : %(c)s.", c=", ".join(unknown)), "criteria")
+    error = age_criterion_error(data.criteria, data.birth_year, year)
+    if error:
+        raise ServiceError(error, "criteria")
     if Eligibility.AUTRE in data.criteria and not data.other_eligibility_reason.strip():
         raise ServiceError(
             _("Le critère « Autre » demande le motif validé par le facilitateur."), "other_eligibility_reason"

@@ -1,6 +1,7 @@
 """Reference data forms: buyers (with their "local food" definition), territories, companies."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
@@ -71,3 +72,13 @@ class CompanyForm(BaseForm):
     def validate_identifier(self, field):
         if self.identifier_type.data == IdentifierType.SIRET:
             Siret()(self, field)
+
+
+class BuyerLogoForm(BaseForm):
+    logo = FileField(
+        _l("Logo (PNG ou JPEG, 512 Ko au plus)"),
+        validators=[FileAllowed(["png", "jpg", "jpeg"], _l("Le logo doit être une image PNG ou JPEG."))],
+        description=_l("Imprimé sur la couverture des rapports SPASER de l'acheteur."),
+    )
+    remove = BooleanField(_l("Retirer le logo actuel"))
+    submit = SubmitField(_l("Enregistrer le logo"))

@@ -1,7 +1,7 @@
 """Reference data: territories, buyers, companies and structures, CPV codes."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import audit
@@ -53,6 +53,9 @@ class Buyer(TimestampMixin, Base):
     # How the buyer defines "local" food (docs/domain.md §5).
     local_definition: Mapped[str] = mapped_column(String(20), default=LocalDefinition.DEPARTEMENT)
     local_radius_km: Mapped[int | None]
+    # The buyer's logo for the report cover (PNG or JPEG, uploaded by an administrator).
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(20))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     territory: Mapped[Territory | None] = relationship()

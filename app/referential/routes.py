@@ -1,6 +1,6 @@
 """Reference data pages: buyers and territories (administrators), companies, CPV search and lookup."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -13,7 +13,7 @@ from app.core.pagination import paginate
 from app.core.search import contains, starts_with
 from app.extensions import db
 from app.referential import bp, services
-from app.referential.forms import BuyerForm, CompanyForm, TerritoryForm
+from app.referential.forms import BuyerForm, BuyerLogoForm, CompanyForm, TerritoryForm
 from app.referential.models import Buyer, Company, CpvCode, Territory
 
 CPV_LOOKUP_LIMIT = 15
@@ -83,6 +83,37 @@ def edit_buyer(buyer_id: int):
         title=_("Acheteur %(name)s", name=buyer.name),
         back="referential.buyers",
     )
+
+
+@bp.route("/acheteurs/<int:buyer_id>/logo", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def buyer_logo(buyer_id: int):
+    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    form = BuyerLogoForm()
+    if form.validate_on_submit():
+        upload = form.logo.data
+        content = None if form.remove.data or not upload else upload.read()
+        if content is None and not form.remove.data:
+            form.logo.errors.append(_("Choisissez une image, ou cochez « Retirer le logo actuel »."))
+        else:
+            response = _save(
+                form,
+                lambda: services.set_buyer_logo(current_user, buyer, content),
+                _("Logo de %(name)s enregistré.", name=buyer.name),
+                "referential.buyers",
+            )
+            if response:
+                return response
+    return render_template("referential/buyer_logo.html", form=form, buyer=buyer)
+
+
+@bp.route("/acheteurs/<int:buyer_id>/logo.img")
+@role_required(Role.ADMIN)
+def buyer_logo_image(buyer_id: int):
+    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    if not buyer.logo:
+        abort(404)
+    return Response(buyer.logo, mimetype=buyer.logo_mimetype)
 
 
 # Territories ----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Buyers and companies found or created by identifier, territories, the CPV list; every change audited."""
 
 import csv
+import io
 from pathlib import Path
 
 from flask_babel import gettext as _
+from PIL import Image, UnidentifiedImageError
 from sqlalchemy import delete, select
 
 from app.core import audit
@@ -282,3 +284,27 @@ def load_cpv(path: Path) -> int:
     db.session.execute(delete(CpvCode))
     db.session.execute(db.insert(CpvCode), rows)
     return len(rows)
+
+
+LOGO_MAX_BYTES = 512 * 1024
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def set_buyer_logo(actor, buyer: Buyer, content: bytes | None) -> None:
+    """Store (or, with None, remove) the logo printed on the buyer's report cover: a PNG or JPEG image."""
+    if content is None:
+        buyer.logo, buyer.logo_mimetype = None, None
+        audit.record(actor, "update", buyer, summary=f"Logo retiré : {buyer.name}")
+        return
+    if len(content) > LOGO_MAX_BYTES:
+        raise ServiceError(_("Le logo dépasse 512 Ko : réduisez l'image."), "logo")
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+            kind = image.format
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    if kind not in LOGO_FORMATS:
+        raise ServiceError(_("Le logo doit être une image PNG ou JPEG."), "logo")
+    buyer.logo, buyer.logo_mimetype = content, LOGO_FORMATS[kind]
+    audit.record(actor, "update", buyer, summary=f"Logo enregistré : {buyer.name}")

@@ -1,17 +1,23 @@
 """The indicators as plain data: JSON for the command line, flat rows for the CSV annex.
 
-Decimals are written as strings ("1234.50") so that no amount loses a cent to a binary float; counts are
-integers; a share that cannot be computed (nothing to divide by) is null.
+Decimals are written as strings with two decimals ("1234.50", "0.00" for an empty sum, on every database)
+so that no amount loses a cent to a binary float; shares are the exact share rounded once, half up, to the
+hundredth; counts are integers; a share that cannot be computed (nothing to divide by) is null.
 """
 
 from decimal import Decimal
 from typing import Any
 
+from app.core.formatting import rounded
 from app.reports.queries.results import Indicators, Line
 
 
+class DecimalText(str):
+    """A decimal written as text: the CSV annex recognises numbers by this type, never by their look."""
+
+
 def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+    return None if value is None else DecimalText(format(rounded(value, 2), "f"))
 
 
 def _lines(lines: tuple[Line, ...], value_key: str | None = None) -> dict[str, dict[str, Any]]:
@@ -59,6 +65,12 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
                 "count_share": _number(c.social_count_share),
                 "amount_share": _number(c.social_amount_share),
             },
+            "with_environmental_consideration": {
+                "count": c.with_environmental_count,
+                "amount": _number(c.with_environmental_amount),
+                "count_share": _number(c.environmental_count_share),
+                "amount_share": _number(c.environmental_amount_share),
+            },
             "by_clause_kind": _lines(c.by_clause_kind, "amount"),
             "by_category": _lines(c.by_category, "amount"),
             "by_territory": _lines(c.by_territory, "amount"),
@@ -66,22 +78,39 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
         },
         "hours": {
             "planned": _number(h.planned),
+            "commitment": _number(h.commitment),
             "realized": _number(h.realized),
+            "realized_committed": _number(h.realized_committed),
+            "realized_uncommitted": _number(h.realized_uncommitted),
             "realized_to_date": _number(h.realized_to_date),
             "realization_rate": _number(h.realization_rate),
+            "cumulative_rate": _number(h.cumulative_rate),
             "fte": _number(h.fte),
             "cumulated": _number(h.cumulated),
             "first_year": h.first_year,
             "by_modality": _lines(h.by_modality, "hours"),
             "by_employer_kind": _lines(h.by_employer_kind, "hours"),
             "by_territory": _lines(h.by_territory, "hours"),
+            "by_criterion": _lines(h.by_criterion, "hours"),
+            "by_gender": _lines(h.by_gender, "hours"),
+            "by_age_band": _lines(h.by_age_band, "hours"),
+            "by_qpv": _lines(h.by_qpv, "hours"),
+            "by_qualification": _lines(h.by_qualification, "hours"),
+            "by_contract_type": _lines(h.by_contract_type, "hours"),
+            "companies_engaged": {
+                "holders": h.holders_engaged,
+                "employers": h.employers_engaged,
+                "inclusion_structures": _lines(h.inclusion_structures, "hours"),
+            },
             "by_contract": [
                 {
                     "reference": row.reference,
+                    "commitment": _number(row.commitment),
                     "planned": _number(row.planned),
                     "realized": _number(row.realized),
                     "realized_to_date": _number(row.realized_to_date),
                     "realization_rate": _number(row.realization_rate),
+                    "cumulative_rate": _number(row.cumulative_rate),
                 }
                 for row in h.by_contract
             ],
@@ -94,16 +123,31 @@ def indicators_as_dict(indicators: Indicators) -> dict[str, Any]:
             "by_qualification": _lines(p.by_qualification),
             "qpv": {"count": p.qpv_count, "share": _number(p.qpv_share)},
             "outcomes": _lines(p.outcomes),
+            "positive_exits": {
+                "count": p.positive_exit_count,
+                "known_exits": p.known_exit_count,
+                "rate": _number(p.positive_exit_rate),
+            },
         },
         "inclusive_suppliers": {
             "count": i.count,
             "amount": _number(i.amount),
             "amount_share": _number(i.amount_share),
+            "awarded_amount": _number(i.awarded_amount),
+            "awarded_share": _number(i.awarded_share),
+            "unknown_share": {"count": i.unknown_share_count, "amount": _number(i.unknown_share_amount)},
             "by_kind": _lines(i.by_kind, "amount"),
         },
         "food": {
             **_food(indicators.food.overall),
             "by_family": {family: _food(amounts) for family, amounts in indicators.food.by_family.items()},
+        },
+        "meat_fish": {
+            "families": list(indicators.meat_fish.families),
+            "total": _number(indicators.meat_fish.total),
+            "egalim": _number(indicators.meat_fish.egalim),
+            "egalim_share": _number(indicators.meat_fish.share),
+            "target": _number(indicators.meat_fish.target),
         },
         "objectives": [
             {
@@ -152,7 +196,7 @@ def annex_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
     """``flatten`` with decimals written the French way (``1234,50``), for the CSV annex read in Excel."""
     rows = []
     for key, value in flatten(data):
-        if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit():
+        if isinstance(value, DecimalText):
             value = value.replace(".", ",")
         rows.append((key, value))
     return rows

@@ -13,6 +13,7 @@ from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import ReportStatus, ReportTrigger, Role
 from app.core.errors import ServiceError
+from app.core.figures import share
 from app.core.formatting import hours
 from app.core.forms import flash_service_error
 from app.core.pagination import paginate
@@ -24,7 +25,7 @@ from app.reports import bp, services
 from app.reports.exports import annex_rows, indicators_as_dict
 from app.reports.forms import GenerateReportForm
 from app.reports.models import ReportVersion
-from app.reports.pdf.front import format_value
+from app.reports.pdf.front import format_value, objective_cells
 from app.reports.queries.indicators import compute_indicators
 
 VIEWERS = (Role.READER, Role.OFFICER)
@@ -131,6 +132,8 @@ def dashboard():
         link=list_link,
         territory_ids={t.name: t.id for t in db.session.scalars(select(Territory))},
         objective_value=format_value,
+        objective_cells=objective_cells,
+        share=share,
         generate_form=_generate_form(buyer, year) if current_user.has_role(Role.ADMIN) else None,
     )
 

@@ -56,7 +56,8 @@ _app = None  # the application the scheduler process serves (set by build_schedu
 def generate_annual_reports(now: datetime) -> list[ReportVersion]:
     """Generate, once, the report of the year before ``now`` for each buyer with objectives for that year.
 
-    ``now`` is the clock (passed in so that tests control it). Idempotent: a buyer whose scheduled report
+    ``now`` is the job's date (passed in so that tests and ``--date`` control it): it picks the year, never
+    the extraction date the report prints, which is the real clock at generation. Idempotent: a buyer whose scheduled report
     for that year is already done is skipped. Each report is committed on its own, so one failure does not
     cancel the others; a failed one is generated again at the next run.
     """
@@ -78,7 +79,6 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
             buyer,
             year,
             trigger=ReportTrigger.SCHEDULER,
-            now=now,
             checkpoint=checkpoint,
         )
         checkpoint()  # each report on its own: one failure does not cancel the others

@@ -8,7 +8,8 @@ from app.core.formatting import date_fr, datetime_fr, hours, money, percent
 def test_french_number_formats_use_no_break_spaces():
     assert money(Decimal("1234567.8")) == "1\u00a0234\u00a0567,80\u00a0€"
     assert hours(Decimal("1607")) == "1\u00a0607\u00a0h"
-    assert hours(Decimal("833.26")) == "833,3\u00a0h"
+    assert hours(Decimal("833.26")) == "833,26\u00a0h"
+    assert hours(Decimal("833.50")) == "833,5\u00a0h"
     assert percent(Decimal("48.26")) == "48,3\u00a0%"
     assert date_fr(date(2026, 1, 15)) == "15/01/2026"
 

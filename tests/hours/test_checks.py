@@ -140,7 +140,10 @@ def test_month_outside_execution_period_is_refused(db, facilitator, setting, mon
     assert entry_count(db) == 0
 
 
-def test_first_and_last_month_of_the_period_are_accepted(db, facilitator, setting):
+def test_first_and_last_month_of_the_period_are_accepted(db, facilitator, setting, monkeypatch):
+    monkeypatch.setattr(
+        "app.hours.services.rules.today_paris", lambda: date(2027, 2, 1)
+    )  # the last month has begun
     log_hours(
         facilitator,
         [

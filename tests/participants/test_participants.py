@@ -71,7 +71,7 @@ def test_participant_is_created_through_the_form_and_found_by_name(db, as_facili
         "/participants/nouveau",
         data={
             "gender": "male",
-            "birth_year": "1979",
+            "birth_year": "1970",
             "qualification_level": "3",
             "commune_code": "62041",
             "criteria": ["DELD", "SENIOR"],

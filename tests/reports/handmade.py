@@ -36,6 +36,7 @@ def make_handmade_data() -> dict:
         cpv_code="45000000",
         category="works",
         territory=arras,
+        environmental_considerations=["Clause environnementale"],
     )
     c2 = contract(
         "M2",
@@ -46,6 +47,7 @@ def make_handmade_data() -> dict:
         category="services",
         territory=lens,
         holders=[ei],
+        environmental_considerations=["Pas de considération environnementale"],
     )
     contract(
         "M3",
@@ -65,6 +67,7 @@ def make_handmade_data() -> dict:
         category="supplies",
         territory=arras,
         holders=[esat],
+        environmental_considerations=["Critère environnemental", "Clause environnementale"],
     )
     c5 = contract(
         "M5",
@@ -112,7 +115,7 @@ def make_handmade_data() -> dict:
     p4 = f.ParticipantFactory(gender=Gender.FEMALE, birth_year=1985, criteria=["TH"])
     p5 = f.ParticipantFactory()
 
-    def hours(participant, clause, employer, modality, month, amount):
+    def hours(participant, clause, employer, modality, month, amount, contract_type=None):
         f.HourEntryFactory(
             participant=participant,
             clause=clause,
@@ -120,12 +123,13 @@ def make_handmade_data() -> dict:
             modality=modality,
             month=month,
             hours=Decimal(amount),
+            contract_type=contract_type,
         )
 
-    hours(p1, k1, holder, Modality.DIRECT_HIRE, date(2025, 4, 1), "100")
-    hours(p1, k1, holder, Modality.DIRECT_HIRE, date(2025, 5, 1), "80.5")
-    hours(p2, k5, etti, Modality.TEMP_WORK, date(2025, 2, 1), "150")
-    hours(p2, k5, etti, Modality.TEMP_WORK, date(2024, 11, 1), "60")
+    hours(p1, k1, holder, Modality.DIRECT_HIRE, date(2025, 4, 1), "100", "CDI")
+    hours(p1, k1, holder, Modality.DIRECT_HIRE, date(2025, 5, 1), "80.5", "CDI")
+    hours(p2, k5, etti, Modality.TEMP_WORK, date(2025, 2, 1), "150", "interim")
+    hours(p2, k5, etti, Modality.TEMP_WORK, date(2024, 11, 1), "60", "interim")
     hours(p3, k2, ai, Modality.SECONDMENT, date(2025, 7, 1), "40")
     hours(p4, k6, holder, Modality.DIRECT_HIRE, date(2025, 3, 1), "50")
     hours(p4, k8, holder, Modality.DIRECT_HIRE, date(2023, 6, 1), "120")
@@ -136,6 +140,8 @@ def make_handmade_data() -> dict:
             Outcome(participant=p1, status="transition_job", observed_on=date(2025, 12, 1)),
             Outcome(participant=p1, status="lasting_job", observed_on=date(2026, 1, 10)),
             Outcome(participant=p3, status="still_in_pathway", observed_on=date(2025, 12, 15)),
+            # observed before P2's last hours (February 2025): not an exit
+            Outcome(participant=p2, status="training", observed_on=date(2025, 1, 15)),
         ]
     )
     db.session.commit()

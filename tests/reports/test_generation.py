@@ -43,8 +43,9 @@ def test_generated_pdf_holds_the_headline_figures_formatted_in_french(app, db, d
         "150 000,50 €",  # with a social consideration
         "85,7 %",
         "370,5 h",  # hours realized
-        "1 700 h",  # hours planned
-        "25,3 %",  # realization rate
+        "652,21 h",  # hours planned for 2025 (commitments allotted pro rata)
+        "56,8 %",  # realization rate of the year: 370,5 / 652,21
+        "25,3 %",  # cumulative rate: 430,5 / 1 700
         "550,5 h",  # cumulated since 2023
         "75 000,75 €",  # inclusive suppliers
         "2 000,00 €",  # food

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, tuple_
 
 from app.auth.models import User
 from app.contracts.models import Clause
-from app.core.dates import first_of_month
+from app.core.dates import first_of_month, today_paris
 from app.core.enums import MODALITY_EMPLOYER_KINDS, ContractType, Modality, StructureKind
 from app.core.errors import ServiceError
 from app.core.formatting import date_fr, month_fr
@@ -19,6 +19,7 @@ from app.core.locks import lock_participant_months
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.services.access import can_log_hours
+from app.participants.eligibility import age_criterion_error
 from app.participants.models import Participant
 from app.referential.models import Company
 
@@ -128,6 +129,22 @@ def _line_errors(actor, line: HourLine) -> list[str]:
     if line.contract_type and line.contract_type not in ContractType.codes():
         errors.append(_("Type de contrat inconnu : %(t)s.", t=line.contract_type))
     error = contract_period_error(line.clause, line.month)
+    if error:
+        errors.append(error)
+    return errors + _month_and_age_errors(line)
+
+
+def _month_and_age_errors(line: HourLine) -> list[str]:
+    """A month not yet begun is refused; age criteria must hold in the year of the hours."""
+    errors = []
+    if line.month > first_of_month(today_paris()):
+        errors.append(
+            _("%(month)s n'a pas commencé : les heures d'un mois à venir ne peuvent pas être saisies.",
+              month=month_fr(line.month).capitalize())
+        )  # fmt: skip
+    error = age_criterion_error(
+        line.participant.criteria, line.participant.birth_year, line.month.year, line.participant.code
+    )
     if error:
         errors.append(error)
     return errors

@@ -6,10 +6,10 @@ from io import BytesIO
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
-from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageTemplate, Paragraph
 
 from app.core.charts import BLUE, GREY, LIGHT
-from app.reports.pdf.styles import BOLD, FONT
+from app.reports.pdf.styles import BOLD, FONT, H1
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
@@ -67,6 +67,11 @@ class ReportDocument(BaseDocTemplate):
             ]
         )
 
+    def afterFlowable(self, flowable):  # noqa: N802 (ReportLab's API)
+        """Each part title (H1) becomes an entry of the table of contents, with its page."""
+        if isinstance(flowable, Paragraph) and flowable.style.name == H1.name:
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
     def _draw_cover(self, canv, doc):
         canv.saveState()
         canv.setFillColor(BLUE)
@@ -105,5 +110,6 @@ def build_pdf(story, **document_options) -> bytes:
     """Lay ``story`` out (cover first) and return the PDF bytes."""
     buffer = BytesIO()
     document = ReportDocument(buffer, **document_options)
-    document.build([NextPageTemplate("body"), *story], canvasmaker=NumberedCanvas)
+    # Two passes at least: the table of contents learns the pages of the parts in the first one.
+    document.multiBuild([NextPageTemplate("body"), *story], canvasmaker=NumberedCanvas)
     return buffer.getvalue()

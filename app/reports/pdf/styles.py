@@ -11,12 +11,24 @@ FONT, BOLD = "Helvetica", "Helvetica-Bold"
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13.5, spaceAfter=6)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10.5, textColor=GREY, spaceAfter=4)
+# Headings keep with what follows them: never a title alone at the bottom of a page.
 H1 = ParagraphStyle(
-    "h1", fontName=BOLD, fontSize=17, leading=21, textColor=BLUE, spaceBefore=0, spaceAfter=10
+    "h1", fontName=BOLD, fontSize=17, leading=21, textColor=BLUE, spaceBefore=6, spaceAfter=10, keepWithNext=1
 )
 H2 = ParagraphStyle(
-    "h2", fontName=BOLD, fontSize=11.5, leading=15, textColor=BLUE, spaceBefore=10, spaceAfter=5
+    "h2",
+    fontName=BOLD,
+    fontSize=11.5,
+    leading=15,
+    textColor=BLUE,
+    spaceBefore=10,
+    spaceAfter=5,
+    keepWithNext=1,
 )
+# A title placed by a CondPageBreak that already keeps room for what follows it.
+H2_FLOW = ParagraphStyle("h2_flow", parent=H2, keepWithNext=0)
+TOC_ENTRY = ParagraphStyle("toc", fontName=FONT, fontSize=10.5, leading=16)
+TOC_TITLE = ParagraphStyle("toc_title", parent=H1, keepWithNext=0)
 BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=12, bulletIndent=2, spaceAfter=3)
 CELL = ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5)
 CELL_RIGHT = ParagraphStyle("cell_right", parent=CELL, alignment=TA_RIGHT)

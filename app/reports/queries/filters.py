@@ -1,10 +1,30 @@
 """SQL building blocks of the indicators: which contracts, clauses, hours and participants count in a year."""
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func, or_, select
+from datetime import date
 
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Numeric,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+
+from app.contracts.commitments import commitments  # noqa: F401 (part of the indicators' SQL)
 from app.contracts.models import Clause, Contract
+from app.core.sql_dates import add_months, days_between
 from app.hours.models import HourEntry
-from app.participants.models import Participant
+from app.participants.models import Outcome, Participant
 
 
 def year_of(column) -> ColumnElement:
@@ -22,6 +42,16 @@ def live_contracts(buyer_id: int | None) -> list:
 def has_clause() -> ColumnElement:
     """At least one social clause: the contract has a social consideration (DECP considerationsSociales)."""
     return exists().where(Clause.contract_id == Contract.id)
+
+
+def has_environmental_consideration() -> ColumnElement:
+    """A DECP ``considerationsEnvironnementales`` clause or criterion (PNAD 2022-2025 target: 100 %).
+
+    The codes are stored as a JSON list: read as text, a code is matched with its closing quote, so that
+    "Pas de considération environnementale" never counts; "Critère" may be stored with ``\\u00e8``.
+    """
+    text = cast(Contract.environmental_considerations, String)
+    return or_(text.like('%"Clause environnementale"%'), text.like('%re environnemental"%'))
 
 
 def contract_amount() -> ColumnElement:
@@ -81,3 +111,61 @@ def age_band(year: int):
         (age < 50, "26_49"),
         else_="50_plus",
     )
+
+
+# --- planned hours: one commitment per contract, allotted to calendar years -------------------------
+
+
+def _smaller(first, second) -> ColumnElement:
+    return case((first <= second, first), else_=second)
+
+
+def _days_until(day) -> ColumnElement:
+    """Days of the execution period before ``day`` (0 when it starts later, the whole period at most)."""
+    start = Contract.notified_on
+    end = add_months(Contract.notified_on, Contract.duration_months)  # the day after the last one
+    days = days_between(start, _smaller(end, literal(day, Date)))
+    return case((days < 0, 0), else_=days)
+
+
+def allotted(commitment, year: int) -> ColumnElement:
+    """The part of ``commitment`` allotted to ``year``, pro rata of the days of the execution period in it.
+
+    Rounded to the hundredth as a difference of cumulative allotments, so that the years of a contract
+    add up exactly to its commitment.
+    """
+    total = days_between(Contract.notified_on, add_months(Contract.notified_on, Contract.duration_months))
+
+    def through(day):
+        # 1.0 is a numeric literal in PostgreSQL (exact) and a real in SQLite (no integer division).
+        return func.round(commitment * literal_column("1.0", Numeric) * _days_until(day) / total, 2)
+
+    return case((total <= 0, None), else_=through(date(year + 1, 1, 1)) - through(date(year, 1, 1)))
+
+
+def latest_exits() -> Select:
+    """Each participant's exit: the latest outcome observed after the month of their last hours.
+
+    An outcome observed before later hours is not an exit (the follow-up page still lists that person as
+    "sortie à renseigner", ``app.participants.queries.outcomes_due_select``). Known as of the extraction date.
+    """
+    last = (
+        select(HourEntry.participant_id, func.max(HourEntry.month).label("last_month"))
+        .group_by(HourEntry.participant_id)
+        .subquery()
+    )
+    ranked = (
+        select(
+            Outcome.participant_id,
+            Outcome.status,
+            func.row_number()
+            .over(
+                partition_by=Outcome.participant_id, order_by=(Outcome.observed_on.desc(), Outcome.id.desc())
+            )
+            .label("rank"),
+        )
+        .join(last, last.c.participant_id == Outcome.participant_id)
+        .where(Outcome.observed_on >= add_months(last.c.last_month, 1))
+        .subquery()
+    )
+    return select(ranked.c.participant_id, ranked.c.status).where(ranked.c.rank == 1)

@@ -29,6 +29,10 @@ class ContractFigures:
     with_social_amount: Decimal
     social_count_share: Decimal | None
     social_amount_share: Decimal | None
+    with_environmental_count: int
+    with_environmental_amount: Decimal
+    environmental_count_share: Decimal | None
+    environmental_amount_share: Decimal | None
     by_clause_kind: tuple[Line, ...]
     by_category: tuple[Line, ...]
     by_territory: tuple[Line, ...]
@@ -37,23 +41,37 @@ class ContractFigures:
 
 @dataclass(frozen=True)
 class ContractHours:
-    """Planned and realized hours of one contract in execution during the year."""
+    """One contract in execution during the year: its commitment, the part allotted to the year, its hours.
+
+    ``realization_rate`` = realized in the year ÷ allotted to the year; ``cumulative_rate`` = realized to
+    the end of the year ÷ whole commitment (domain.md section 3). Both None without a commitment.
+    """
 
     contract_id: int
     reference: str
     object: str
+    commitment: Decimal | None
     planned: Decimal | None
     realized: Decimal
     realized_to_date: Decimal
     realization_rate: Decimal | None
+    cumulative_rate: Decimal | None
 
 
 @dataclass(frozen=True)
 class HoursFigures:
+    """``planned``: commitments allotted to the year; ``realized``: every hour of the year, of which
+    ``realized_committed`` on contracts with a commitment (the numerator of the rate) and
+    ``realized_uncommitted`` apart (reserved contracts, clauses without planned hours, late entries)."""
+
     planned: Decimal
+    commitment: Decimal
     realized: Decimal
+    realized_committed: Decimal
+    realized_uncommitted: Decimal
     realized_to_date: Decimal
     realization_rate: Decimal | None
+    cumulative_rate: Decimal | None
     fte: Decimal
     cumulated: Decimal
     first_year: int | None
@@ -61,6 +79,18 @@ class HoursFigures:
     by_employer_kind: tuple[Line, ...]
     by_territory: tuple[Line, ...]
     by_contract: tuple[ContractHours, ...]
+    # Hours by public (count: participants, value: hours); a person with two criteria counts in each.
+    by_criterion: tuple[Line, ...] = ()
+    by_gender: tuple[Line, ...] = ()
+    by_age_band: tuple[Line, ...] = ()
+    by_qpv: tuple[Line, ...] = ()
+    by_qualification: tuple[Line, ...] = ()
+    by_contract_type: tuple[Line, ...] = ()
+    # Companies engaged: holders of the contracts with hours, employers, inclusion structures by kind
+    # (count: structures, value: hours).
+    holders_engaged: int = 0
+    employers_engaged: int = 0
+    inclusion_structures: tuple[Line, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,16 +103,40 @@ class ParticipantFigures:
     qpv_count: int
     qpv_share: Decimal | None
     outcomes: tuple[Line, ...]
+    positive_exit_count: int = 0
+    known_exit_count: int = 0
+    positive_exit_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
 class InclusiveFigures:
-    """Contracts held (alone or jointly) by an SIAE, an EA or an ESAT."""
+    """Inclusive suppliers (SIAE, EA, ESAT): two figures, each labelled for what it is.
+
+    ``count``/``amount``: contracts with at least one inclusive holder, whole amount. ``awarded_amount``:
+    the amount awarded to inclusive holders from their shares (a sole holder 100 %); joint contracts whose
+    inclusive holder's share is unknown are apart (``unknown_share_*``). ``by_kind`` adds up to
+    ``awarded_amount`` (count: contracts).
+    """
 
     count: int
     amount: Decimal
     amount_share: Decimal | None
+    awarded_amount: Decimal
+    awarded_share: Decimal | None
+    unknown_share_count: int
+    unknown_share_amount: Decimal
     by_kind: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class MeatFishFigures:
+    """EGalim share of meat and fish purchases (Code rural L230-5-1, since 1 January 2024: at least 60 %)."""
+
+    families: tuple[str, ...]
+    total: Decimal
+    egalim: Decimal
+    share: Decimal | None
+    target: Decimal
 
 
 @dataclass(frozen=True)
@@ -127,9 +181,11 @@ class Indicators:
     participants: ParticipantFigures
     inclusive: InclusiveFigures
     food: FoodFigures
+    meat_fish: MeatFishFigures
     objectives: tuple[ObjectiveResult, ...]
     trend: tuple[TrendPoint, ...]
     excluded: tuple[Exclusion, ...]
+    buyer_logo: bytes | None = None  # PNG or JPEG for the report cover
 
     @property
     def is_all_buyers(self) -> bool:
