@@ -74,7 +74,7 @@ class HolderForm(Form):
     amount_share = FrenchDecimalField(
         _l("Part du montant (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
         description=_l("Marché conjoint : part de ce titulaire, si elle est connue."),
     )
 
