@@ -251,6 +251,10 @@ def facilitator_choices() -> list[tuple[int, str]]:
     return [(u.id, u.full_name and f"{u.full_name} ({u.email})" or u.email) for u in users]
 
 
+# NumberRange formats its message with ``%``: a literal percent sign must be written ``%%``.
+PERCENT_RANGE = _l("Indiquez un pourcentage supérieur à 0 et au plus égal à 100 %%.")
+
+
 class ClauseForm(BaseForm):
     kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
     hours_method = SelectField(
@@ -263,12 +267,12 @@ class ClauseForm(BaseForm):
     planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
     labour_share = decimal_field(
         _l("Part de main-d'œuvre (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
     insertion_rate = decimal_field(
         _l("Taux d'insertion (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
     hourly_cost = decimal_field(
@@ -279,7 +283,7 @@ class ClauseForm(BaseForm):
     euros_per_hour = decimal_field(_l("Forfait : 1 heure pour N € HT"), [Optional(), PositiveMoney()])
     award_weight_percent = decimal_field(
         _l("Pondération du critère social (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %."))],
+        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),

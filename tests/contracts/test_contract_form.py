@@ -273,3 +273,34 @@ def test_holder_rows_are_capped(as_officer, buyer):
     response = as_officer.post("/marches/nouveau", data=data)
     assert response.status_code == 200
     assert 'name="holders-30-identifier"' not in text(response)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"labour_share": "150"},
+        {"labour_share": "100,5"},
+        {"insertion_rate": "-5"},
+        {"kind": "award_criterion", "award_weight_percent": "0"},
+    ],
+)
+def test_out_of_range_percentage_is_refused_and_what_was_typed_is_kept(as_officer, buyer, overrides):
+    contract = factories.ContractFactory(buyer=buyer)
+    data = {
+        "kind": "execution_condition",
+        "hours_method": "rate",
+        "labour_share": "50",
+        "insertion_rate": "5",
+        "hourly_cost": "30",
+        "notes": "Chantier du collège, lot 3",
+        **overrides,
+    }
+    response = as_officer.post(f"/marches/{contract.id}/clauses/nouvelle", data=data)
+    assert response.status_code == 200
+    page = text(response)
+    assert "pourcentage supérieur à 0 et au plus égal à 100 %" in page
+    assert "Chantier du collège, lot 3" in page
+    for name, value in overrides.items():
+        if name != "kind":
+            assert f'value="{value}"' in page
+    assert count(Clause) == 0
