@@ -1,0 +1,105 @@
+"""The journeys in a real browser: Debian's Chromium driven by Playwright, the app on a loopback port.
+
+The application is the test session's (its database, emptied when the module ends), filled once with
+the demo data set and served by werkzeug in a thread. axe-core, installed from npm into
+``tests/e2e/node_modules`` when missing, checks every page visited; screenshots go to
+``tests/e2e/artifacts/``. Nothing here is skipped: a missing browser or npm fails the run loudly.
+"""
+
+import logging
+import os
+import random
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from app.core.dates import today_paris
+from app.extensions import db as _db
+from app.main.demo import DemoBuilder
+from tests.e2e.checks import DESKTOP
+from tests.conftest import _empty_tables, _seed_reference_data
+
+E2E_DIR = Path(__file__).resolve().parent
+AXE_SCRIPT = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path(os.environ.get("LEVIER_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The journeys share the module's demo data: no emptying between them (see ``demo``)."""
+    yield _db
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    if not AXE_SCRIPT.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install axe-core for the browser tests (apt-get install npm)")
+        subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=E2E_DIR, check=True)
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"axe-core was not installed into {AXE_SCRIPT.parent}")
+    return AXE_SCRIPT
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM} (.ci/run installs it: apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """The demo data set (four accounts, three years of contracts, hours, food, objectives, a report)."""
+    _empty_tables()
+    _seed_reference_data()
+    DemoBuilder(random.Random(62), today_paris()).build()
+    _db.session.commit()
+    yield
+    _empty_tables()
+    _seed_reference_data()
+
+
+@pytest.fixture(scope="module")
+def live_server(app, demo):
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(browser, axe_path, live_server, request):
+    context = browser.new_context(
+        viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server, accept_downloads=True
+    )
+    context.add_init_script(path=str(axe_path))  # injected by the DevTools protocol: a CSP cannot block it
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    yield page
+    context.close()
+    assert not page.errors, f"JavaScript errors in the browser: {page.errors}"
