@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 from app.core.dates import today_paris
 from app.extensions import db as _db
 from app.main.demo import DemoBuilder
-from tests.e2e.checks import DESKTOP
 from tests.conftest import _empty_tables, _seed_reference_data
+from tests.e2e.checks import DESKTOP
 
 E2E_DIR = Path(__file__).resolve().parent
 AXE_SCRIPT = E2E_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -92,7 +92,11 @@ def live_server(app, demo):
 @pytest.fixture
 def page(browser, axe_path, live_server, request):
     context = browser.new_context(
-        viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris", base_url=live_server, accept_downloads=True
+        viewport=DESKTOP,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        base_url=live_server,
+        accept_downloads=True,
     )
     context.add_init_script(path=str(axe_path))  # injected by the DevTools protocol: a CSP cannot block it
     context.set_default_timeout(10_000)
