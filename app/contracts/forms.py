@@ -17,7 +17,15 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from app.auth.models import User
@@ -254,6 +262,33 @@ def facilitator_choices() -> list[tuple[int, str]]:
 # NumberRange formats its message with ``%``: a literal percent sign must be written ``%%``.
 PERCENT_RANGE = _l("Indiquez un pourcentage supérieur à 0 et au plus égal à 100 %%.")
 
+#: Clause kinds under which the holder commits to insertion hours (a reserved contract has none).
+KINDS_WITH_HOURS = (ClauseKind.EXECUTION_CONDITION, ClauseKind.AWARD_CRITERION, ClauseKind.INSERTION_OBJECT)
+
+
+class OnlyFor:
+    """Skip (and forget) a field that does not apply to the chosen clause kind or hours method.
+
+    The page hides such fields (CSS only, no script needed); a value left in one must neither block the
+    form with an error the user cannot see nor be saved.
+    """
+
+    field_flags = {"optional": True}
+
+    def __init__(self, kinds=None, methods=None):
+        self.kinds = {str(k) for k in kinds} if kinds else None
+        self.methods = {str(m) for m in methods} if methods else None
+
+    def __call__(self, form, field):
+        kind_applies = self.kinds is None or form.kind.data in self.kinds
+        method_applies = (
+            self.methods is None or (form.hours_method.data or HoursMethod.MANUAL) in self.methods
+        )
+        if not (kind_applies and method_applies):
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+
 
 class ClauseForm(BaseForm):
     kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
@@ -264,31 +299,49 @@ class ClauseForm(BaseForm):
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
     )
-    planned_hours = decimal_field(_l("Heures prévues (saisie directe)"), validators=[Optional()])
+    planned_hours = decimal_field(
+        _l("Heures prévues (saisie directe)"),
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.MANUAL]), Optional()],
+    )
     labour_share = decimal_field(
         _l("Part de main-d'œuvre (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
+        validators=[
+            OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
     insertion_rate = decimal_field(
         _l("Taux d'insertion (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
+        validators=[
+            OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
     hourly_cost = decimal_field(
         _l("Coût horaire chargé (€ HT)"),
-        validators=[Optional(), PositiveMoney()],
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]), Optional(), PositiveMoney()],
         description=_l("Souvent 25 à 30 €."),
     )
-    euros_per_hour = decimal_field(_l("Forfait : 1 heure pour N € HT"), [Optional(), PositiveMoney()])
+    euros_per_hour = decimal_field(
+        _l("Forfait : 1 heure pour N € HT"),
+        [OnlyFor(KINDS_WITH_HOURS, [HoursMethod.FLAT]), Optional(), PositiveMoney()],
+    )
     award_weight_percent = decimal_field(
         _l("Pondération du critère social (%)"),
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=PERCENT_RANGE)],
+        validators=[
+            OnlyFor([ClauseKind.AWARD_CRITERION]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),
         choices=[("", _l("— Non précisé —")), *ReservedArticle.choices()],
-        validators=[Optional()],
+        validators=[OnlyFor([ClauseKind.RESERVED]), Optional()],
     )
     facilitator_ids = SelectMultipleField(
         _l("Facilitateurs qui suivent la clause"), coerce=int, validators=[Optional()]
@@ -305,9 +358,10 @@ class ClauseForm(BaseForm):
         self.facilitator_ids.data = [u.id for u in clause.facilitators]
 
     def to_data(self, needs_review: bool = False) -> ClauseData:
+        has_hours = self.kind.data in KINDS_WITH_HOURS
         return ClauseData(
             kind=self.kind.data,
-            hours_method=self.hours_method.data,
+            hours_method=self.hours_method.data if has_hours else HoursMethod.MANUAL,
             planned_hours=self.planned_hours.data,
             labour_share=self.labour_share.data,
             insertion_rate=self.insertion_rate.data,
