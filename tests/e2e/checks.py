@@ -66,3 +66,11 @@ class Journey:
         finally:
             page.set_viewport_size(DESKTOP)
         self.pages_checked.append(page.url)
+
+
+def sign_in(page, email: str, password: str) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
