@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
+from app.core import audit_labels
 from app.core.enums import (
     ClauseKind,
     ContractKind,
@@ -117,4 +118,4 @@ def describe_changes(changes: dict | None) -> list[tuple[str, str, str]]:
 
 
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return str(ACTION_LABELS.get(action) or audit_labels.action_label(action))

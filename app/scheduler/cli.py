@@ -13,7 +13,7 @@ from app.core.formatting import datetime_fr
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
 
-@scheduler_cli.command("run")
+@scheduler_cli.command("run", help="Lancer le planificateur au premier plan, jusqu'à son arrêt.")
 def run_command():
     """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
     from app.scheduler.jobs import JOB_ID, build_scheduler
@@ -33,7 +33,9 @@ def run_command():
         click.echo("Planificateur arrêté.")
 
 
-@scheduler_cli.command("annual-reports")
+@scheduler_cli.command(
+    "annual-reports", help="Lancer maintenant la tâche annuelle : rapports de l'année écoulée (rattrapage)."
+)
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
 def annual_reports_command(on):
     """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""

@@ -70,6 +70,7 @@ def test_officer_creates_contract_with_two_holders_and_a_computed_clause(as_offi
     assert "833\u00a0h" in page
     assert "L2112-2" in page
     assert "Travaux de peinture" in page
+    assert "Clause Clause" not in text(as_officer.get(f"/marches/{contract.id}"))
 
 
 def test_flat_ratio_clause_stores_one_hour_per_n_euros(as_officer, buyer):
