@@ -9,6 +9,7 @@ the demo data set and served by werkzeug in a thread. axe-core, installed from n
 import logging
 import os
 import random
+import re
 import shutil
 import subprocess
 import threading
@@ -89,6 +90,13 @@ def live_server(app, demo):
     thread.join(5)
 
 
+def _is_error(message) -> bool:
+    """A console error, except the browser's note on a form refused with 400 or 422 (the page explains it)."""
+    return message.type == "error" and not re.match(
+        r"Failed to load resource: .* status of 4(00|22) ", message.text
+    )
+
+
 @pytest.fixture
 def page(browser, axe_path, live_server, request):
     context = browser.new_context(
@@ -103,7 +111,7 @@ def page(browser, axe_path, live_server, request):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("console", lambda message: _is_error(message) and page.errors.append(message.text))
     yield page
     context.close()
     assert not page.errors, f"JavaScript errors in the browser: {page.errors}"
