@@ -105,7 +105,7 @@ def register_commands(app: Flask) -> None:
     from app.decp.cli import decp_cli
     from app.food.cli import food_cli
     from app.hours.cli import hours_cli
-    from app.main.demo import demo_command
+    from app.main.cli import demo_command
     from app.participants.cli import participants_cli
     from app.referential.cli import ref_cli
     from app.reports.cli import report_cli

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from app.core.auth import role_required
 from app.core.enums import Role
 from app.decp import bp
-from app.decp.cleaning import WARNING_REASONS
-from app.decp.export import export_decp
+from app.decp.exports import export_decp
 from app.decp.forms import UPLOAD_MAX_MEGABYTES, DecpExportForm, DecpImportForm
-from app.decp.reader import UnreadableFile
 from app.decp.services import import_decp
+from app.decp.services.cleaning import WARNING_REASONS
+from app.decp.services.reader import UnreadableFile
 from app.extensions import db
 from app.referential.models import Buyer
 

@@ -14,4 +14,4 @@ add_nav_item(_l("Achats"), "food.purchases", [Role.OFFICER, Role.READER], order=
 add_nav_item(_l("Importer des achats"), "food.import_purchases", [Role.OFFICER], order=62, group=_GROUP)
 add_nav_item(_l("Fournisseurs"), "food.suppliers", [Role.OFFICER, Role.READER], order=63, group=_GROUP)
 
-from app.food import routes, routes_purchases  # noqa: E402,F401
+from app.food import routes  # noqa: E402,F401

@@ -15,7 +15,7 @@ food_cli = AppGroup("food", help="Achats alimentaires (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Importer des achats (CSV ou XLSX, format Levier ou fichier d'achats ma-cantine). Tout ou rien."""
-    from app.food.importer import apply_import, parse_import
+    from app.food.services.imports import apply_import, parse_import
 
     result = parse_import(file.name, file.read_bytes())
     for message in result.error_messages():

@@ -6,9 +6,9 @@ from decimal import Decimal
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, LocalDefinition
 from app.core.tabular import csv_bytes, xlsx_bytes
 from app.extensions import db
-from app.food.importer import LEVIER_COLUMNS, MA_CANTINE_COLUMNS
-from app.food.listing import PurchaseFilters, purchases_select
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodAmounts, FoodFigures
+from app.food.queries.lists import PurchaseFilters, purchases_select
+from app.food.services.imports import LEVIER_COLUMNS, MA_CANTINE_COLUMNS
 
 PURCHASE_HEADER = (
     "Date",

@@ -28,4 +28,4 @@ add_nav_item(
     group=_l("Heures"),
 )
 
-from app.hours import import_routes, routes  # noqa: E402,F401
+from app.hours import routes  # noqa: E402,F401

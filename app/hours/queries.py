@@ -23,10 +23,10 @@ from app.contracts.models import Clause, Contract
 from app.core.dates import add_months, today_paris
 from app.core.db import Hours
 from app.core.figures import share
+from app.core.sql_dates import add_months as sql_add_months
+from app.core.sql_dates import days_between
 from app.extensions import db
 from app.hours.models import HourEntry
-from app.hours.sqldates import add_months as sql_add_months
-from app.hours.sqldates import days_between
 from app.participants.models import Participant
 from app.referential.models import Buyer
 

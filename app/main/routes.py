@@ -5,7 +5,7 @@ from sqlalchemy import text
 from app.core.auth import authenticated, public
 from app.extensions import db
 from app.main import bp
-from app.main.home import home_context
+from app.main.queries import home_context
 
 
 @bp.route("/")

@@ -15,7 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
 from app.core.forms import BaseForm
-from app.referential.communes import commune_choices
+from app.referential.queries import commune_choices
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -5,9 +5,9 @@ from datetime import date
 from sqlalchemy import Select, exists, func, or_, select
 
 from app.core.dates import add_months, today_paris
+from app.core.sql_dates import add_months as sql_add_months
 from app.extensions import db
 from app.hours.models import HourEntry
-from app.hours.sqldates import add_months as sql_add_months
 from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
 
 OUTCOME_DELAY_MONTHS = 6  # the situation is observed 6 months after the last hours (domain.md section 4)

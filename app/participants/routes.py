@@ -13,16 +13,16 @@ from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.forms import attach_service_error
 from app.core.pagination import paginate
+from app.core.row_pagination import paginate_rows
 from app.core.tabular import download
 from app.extensions import db
 from app.hours import queries as hour_queries
-from app.hours.access import loggable_clause_ids
 from app.hours.exports import export_response
-from app.hours.paging import paginate_rows
+from app.hours.services.access import loggable_clause_ids
 from app.participants import bp, queries, services
 from app.participants.forms import EraseForm, OutcomeForm, ParticipantForm, RetentionForm
 from app.participants.models import Outcome, Participant
-from app.referential.communes import commune_name
+from app.referential.queries import commune_name
 
 
 def _facilitator_scope():

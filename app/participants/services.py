@@ -287,7 +287,7 @@ def purge_identities(actor, *, today: date | None = None, dry_run: bool = False)
 def export_participant_data(actor, participant: Participant) -> dict[str, Any]:
     """Everything Levier holds on one person, for a right-of-access request (GDPR art. 15)."""
     from app.core.enums import Modality
-    from app.referential.communes import commune_name
+    from app.referential.queries import commune_name
 
     identity = participant.identity
     entries = db.session.scalars(

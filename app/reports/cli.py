@@ -9,8 +9,8 @@ from flask.cli import AppGroup
 from app.core.enums import ReportStatus, ReportTrigger
 from app.extensions import db
 from app.referential.services import find_buyer
-from app.reports.export import flatten, indicators_as_dict
-from app.reports.indicators import compute_indicators
+from app.reports.exports import flatten, indicators_as_dict
+from app.reports.queries.indicators import compute_indicators
 
 report_cli = AppGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")
 

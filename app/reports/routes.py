@@ -17,11 +17,11 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 from app.reports import bp, services
-from app.reports.export import annex_rows, indicators_as_dict
+from app.reports.exports import annex_rows, indicators_as_dict
 from app.reports.forms import GenerateReportForm
-from app.reports.indicators import compute_indicators
 from app.reports.models import ReportVersion
 from app.reports.pdf.front import format_value
+from app.reports.queries.indicators import compute_indicators
 
 VIEWERS = (Role.READER, Role.OFFICER)
 

@@ -21,9 +21,9 @@ from app.core.enums import ReportStatus, ReportTrigger
 from app.core.errors import ServiceError
 from app.extensions import db
 from app.referential.models import Buyer
-from app.reports.indicators import compute_indicators
 from app.reports.models import ReportVersion
 from app.reports.pdf import render_annual_report
+from app.reports.queries.indicators import compute_indicators
 
 logger = logging.getLogger(__name__)
 # A version still "running" after this long belongs to a process that died: it is marked failed.

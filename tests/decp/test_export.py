@@ -14,7 +14,7 @@ from app.contracts.services import category_for_cpv
 from app.core.audit import AuditEntry
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractKind, IdentifierType, Nature
-from app.decp.export import export_decp
+from app.decp.exports import export_decp
 from app.referential.models import Buyer, Company
 from app.referential.services import find_buyer
 from tests import factories

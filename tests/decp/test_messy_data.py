@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from app.core.enums import ClauseKind, IdentifierType
-from app.decp.cleaning import clean_amount, clean_cpv, clean_date, clean_place_type, repair_text
+from app.decp.services.cleaning import clean_amount, clean_cpv, clean_date, clean_place_type, repair_text
 from app.referential.services import find_buyer, find_company
 from tests.decp.helpers import DEPARTEMENT, HOLDER_A, MESSY, clause_kinds, contract, holder_ids, import_json
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from app.decp.reader import CONCESSION, MARCHE, CountingReader, UnreadableFile, iter_records
+from app.decp.services.reader import CONCESSION, MARCHE, CountingReader, UnreadableFile, iter_records
 
 
 def _records(document):

@@ -146,7 +146,7 @@ def test_reader_cannot_import(as_reader, db):
 
 
 def test_template_downloads_are_importable_headers(as_officer, db):
-    from app.food.importer import LEVIER, detect_format
+    from app.food.services.imports import LEVIER, detect_format
 
     csv_template = as_officer.get("/alimentation/achats/import/modele.csv").get_data().decode("utf-8-sig")
     xlsx_template = as_officer.get("/alimentation/achats/import/modele.xlsx")

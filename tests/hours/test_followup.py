@@ -10,7 +10,7 @@ import pytest
 from app.core.db import utcnow
 from app.core.figures import fte
 from app.hours import queries
-from app.hours.access import loggable_clause_ids
+from app.hours.services.access import loggable_clause_ids
 from tests import factories
 from tests.hours.helpers import clause_for, employer
 

@@ -8,8 +8,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.core.enums import StructureKind
-from app.hours.importer import COLUMN_NAMES
 from app.hours.models import HourEntry
+from app.hours.services.imports import COLUMN_NAMES
 from tests import factories
 from tests.hours.helpers import clause_for, employer
 

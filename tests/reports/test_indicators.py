@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.reports.export import indicators_as_dict
-from app.reports.indicators import compute_indicators
+from app.reports.exports import indicators_as_dict
+from app.reports.queries.indicators import compute_indicators
 from tests.reports.handmade import YEAR, make_handmade_data
 
 # Buyer B, 2025. Contracts notified in 2025 and not archived: M1 (100 000,00), M2 (50 000,50),

@@ -8,7 +8,6 @@ from app.core import charts
 from app.core.enums import FoodFamily
 from app.core.figures import share
 from app.core.formatting import datetime_fr, hours, money, number, percent
-from app.reports.figures import Indicators, Line
 from app.reports.pdf.document import CONTENT_WIDTH, build_pdf
 from app.reports.pdf.front import cover, summary
 from app.reports.pdf.method import method_annex
@@ -20,6 +19,7 @@ from app.reports.pdf.styles import (
     data_table,
     kpi_row,
 )
+from app.reports.queries.results import Indicators, Line
 
 W = CONTENT_WIDTH
 

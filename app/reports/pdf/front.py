@@ -6,7 +6,6 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from app.core import charts
 from app.core.formatting import date_fr, datetime_fr, hours, money, number, percent
-from app.reports.figures import Indicators
 from app.reports.pdf.document import CONTENT_WIDTH as W
 from app.reports.pdf.styles import (
     BODY,
@@ -21,6 +20,7 @@ from app.reports.pdf.styles import (
     kpi_row,
     status_cell,
 )
+from app.reports.queries.results import Indicators
 
 
 def format_value(value, unit: str) -> str:

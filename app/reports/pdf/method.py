@@ -6,9 +6,9 @@ from reportlab.platypus import Paragraph, Spacer
 
 from app.core.enums import ClauseKind
 from app.core.formatting import datetime_fr, number
-from app.reports.figures import Indicators
 from app.reports.pdf.document import CONTENT_WIDTH as W
 from app.reports.pdf.styles import BODY, BULLET, H1, H2, SMALL, data_table
+from app.reports.queries.results import Indicators
 
 DEFINITIONS = (
     ("Marché notifié dans l'année",

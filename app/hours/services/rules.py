@@ -16,8 +16,8 @@ from app.core.errors import ServiceError
 from app.core.formatting import date_fr, month_fr
 from app.core.formatting import hours as fmt_hours
 from app.extensions import db
-from app.hours.access import can_log_hours
 from app.hours.models import HourEntry
+from app.hours.services.access import can_log_hours
 from app.participants.models import Participant
 from app.referential.models import Company
 

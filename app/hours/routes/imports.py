@@ -16,7 +16,7 @@ from app.core.tabular import download
 from app.extensions import db
 from app.hours import bp
 from app.hours.forms import ImportForm
-from app.hours.importer import (
+from app.hours.services.imports import (
     COLUMNS,
     ImportFileError,
     apply_import,

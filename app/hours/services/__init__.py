@@ -14,8 +14,9 @@ from app.core.errors import ServiceError
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
 from app.extensions import db
-from app.hours.access import can_log_hours
-from app.hours.checks import (  # noqa: F401  (re-exported: the service API)
+from app.hours.models import HourEntry
+from app.hours.services.access import can_log_hours
+from app.hours.services.rules import (  # noqa: F401  (re-exported: the service API)
     HourLine,
     HoursRejected,
     LineError,
@@ -24,7 +25,6 @@ from app.hours.checks import (  # noqa: F401  (re-exported: the service API)
     existing_entries,
     max_hours_per_month,
 )
-from app.hours.models import HourEntry
 from app.participants.models import Participant
 from app.referential.models import Company
 
@@ -164,7 +164,12 @@ class GridRow:
 
 def save_month_grid(actor, clause: Clause, month: date, rows: list[GridRow], *, merge: bool = False):
     """Save a month of one clause: every filled row or none (rows without hours are skipped)."""
-    from app.hours.resolve import resolve_employer, resolve_hours, resolve_modality, resolve_participant
+    from app.hours.services.resolve import (
+        resolve_employer,
+        resolve_hours,
+        resolve_modality,
+        resolve_participant,
+    )
 
     lines: list[HourLine] = []
     errors: list[LineError] = []

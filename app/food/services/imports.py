@@ -19,9 +19,9 @@ from app.core.forms import is_valid_siret, normalize_siret
 from app.core.tabular import read_rows, text_of
 from app.extensions import db
 from app.food import services
-from app.food.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 from app.food.models import CateringSite
 from app.food.services import PurchaseData
+from app.food.services.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 
 LEVIER = "levier"
 MA_CANTINE = "ma-cantine"

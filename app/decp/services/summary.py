@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from app.decp.cleaning import REJECTION_REASONS
+from app.decp.services.cleaning import REJECTION_REASONS
 
 MAX_WARNING_EXAMPLES = 200  # details kept for display; the counts by reason are always complete
 

@@ -32,9 +32,9 @@ from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.errors import ServiceError
 from app.core.forms import normalize_siret
-from app.decp.normalize import Record, Rejected, buyer_siret_of, normalize_record
-from app.decp.reader import iter_records
-from app.decp.summary import ImportSummary
+from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record
+from app.decp.services.reader import iter_records
+from app.decp.services.summary import ImportSummary
 from app.extensions import db
 from app.referential.models import Company
 from app.referential.services import company_key, find_or_create_buyer, load_companies

@@ -15,15 +15,13 @@ from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.formatting import month_fr
 from app.core.pagination import paginate
+from app.core.row_pagination import paginate_rows
 from app.extensions import db
 from app.hours import bp, queries
-from app.hours.access import loggable_clause_ids, require_hours_access
 from app.hours.exports import export_response
 from app.hours.forms import EntryForm
-from app.hours.grid import grid_context, rows_from_form
 from app.hours.models import HourEntry
-from app.hours.paging import paginate_rows
-from app.hours.resolve import resolve_employer, resolve_month, resolve_participant
+from app.hours.routes.grid import grid_context, rows_from_form
 from app.hours.services import (
     EntryChanges,
     HoursRejected,
@@ -31,6 +29,8 @@ from app.hours.services import (
     save_month_grid,
     update_hour_entry,
 )
+from app.hours.services.access import loggable_clause_ids, require_hours_access
+from app.hours.services.resolve import resolve_employer, resolve_month, resolve_participant
 from app.referential.models import Buyer
 
 FOLLOW_UP_ROLES = (Role.FACILITATOR, Role.OFFICER, Role.READER)

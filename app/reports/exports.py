@@ -7,7 +7,7 @@ integers; a share that cannot be computed (nothing to divide by) is null.
 from decimal import Decimal
 from typing import Any
 
-from app.reports.figures import Indicators, Line
+from app.reports.queries.results import Indicators, Line
 
 
 def _number(value: Decimal | None) -> str | None:

@@ -12,8 +12,7 @@ from app.food.queries import food_figures
 from app.hours.models import HourEntry
 from app.objectives.models import Objective
 from app.participants.models import Participant
-from app.reports.figures import Exclusion, ObjectiveResult, TrendPoint
-from app.reports.indicator_sql import (
+from app.reports.queries.filters import (
     active_in_year,
     contract_amount,
     has_clause,
@@ -23,6 +22,7 @@ from app.reports.indicator_sql import (
     participants_in_year,
     year_of,
 )
+from app.reports.queries.results import Exclusion, ObjectiveResult, TrendPoint
 
 TREND_YEARS = 5
 

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 
 from app.core.errors import ServiceError
 from app.core.tabular import TabularError, csv_bytes, is_xlsx, read_csv, read_xlsx
-from app.hours.resolve import (
+from app.hours.services import HourLine, LineError, check_lines, log_hours
+from app.hours.services.resolve import (
     resolve_clause,
     resolve_employer,
     resolve_hours,
@@ -16,7 +17,6 @@ from app.hours.resolve import (
     resolve_participant,
     simplify,
 )
-from app.hours.services import HourLine, LineError, check_lines, log_hours
 
 # (column, what it holds): the documented layout of the file, shown on the import page and in the template.
 COLUMNS = (

@@ -20,9 +20,9 @@ from app.core.enums import (
     Procedure,
 )
 from app.core.forms import is_valid_siret, normalize_siret
-from app.decp import cleaning
-from app.decp.cleaning import Warn, clean_text, fold
-from app.decp.reader import CONCESSION
+from app.decp.services import cleaning
+from app.decp.services.cleaning import Warn, clean_text, fold
+from app.decp.services.reader import CONCESSION
 
 MAX_REFERENCE_LENGTH = 64  # Contract.reference; DECP allows 16, longer ids are kept when they fit
 MAX_HOLDER_ID_LENGTH = 40  # Company.identifier

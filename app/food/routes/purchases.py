@@ -17,14 +17,8 @@ from app.extensions import db
 from app.food import bp, services
 from app.food.exports import purchases_csv, purchases_xlsx, template_csv, template_xlsx
 from app.food.forms import ImportForm, PurchaseForm
-from app.food.importer import (
-    LEVIER_COLUMNS,
-    MA_CANTINE_COLUMNS,
-    apply_import,
-    count_existing_duplicates,
-    parse_import,
-)
-from app.food.listing import (
+from app.food.models import Purchase
+from app.food.queries.lists import (
     PurchaseFilters,
     all_sites,
     all_suppliers,
@@ -32,8 +26,14 @@ from app.food.listing import (
     purchases_select,
     purchases_total,
 )
-from app.food.models import Purchase
-from app.food.views import show_form_error
+from app.food.routes.shared import show_form_error
+from app.food.services.imports import (
+    LEVIER_COLUMNS,
+    MA_CANTINE_COLUMNS,
+    apply_import,
+    count_existing_duplicates,
+    parse_import,
+)
 
 READERS = (Role.OFFICER, Role.READER)
 WRITERS = (Role.OFFICER,)

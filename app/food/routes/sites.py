@@ -13,10 +13,16 @@ from app.extensions import db
 from app.food import bp, services
 from app.food.exports import figures_csv, ma_cantine_csv
 from app.food.forms import LocalDefinitionForm, SiteForm, SupplierForm
-from app.food.listing import active_buyers, buyer_objective, buyers_with_sites, sites_select, suppliers_select
 from app.food.models import CateringSite, Supplier
 from app.food.queries import figures_by_site, food_figures
-from app.food.views import figures_context, selected_year, show_form_error
+from app.food.queries.lists import (
+    active_buyers,
+    buyer_objective,
+    buyers_with_sites,
+    sites_select,
+    suppliers_select,
+)
+from app.food.routes.shared import figures_context, selected_year, show_form_error
 from app.referential.models import Buyer
 
 READERS = (Role.OFFICER, Role.READER)

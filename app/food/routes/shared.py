@@ -8,8 +8,8 @@ from app.core.enums import FoodFamily
 from app.core.figures import share
 from app.core.forms import attach_service_error
 from app.food.exports import indicator_rows
-from app.food.listing import buyer_objective, purchase_years
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodFigures, food_figures
+from app.food.queries.lists import buyer_objective, purchase_years
 
 
 def selected_year() -> tuple[int, list[int]]:

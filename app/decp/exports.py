@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.contracts.models import Contract
 from app.core.enums import MARCHE_PROCEDURES, ClauseKind, ContractKind, EnvironmentalConsideration, Nature
-from app.decp.cleaning import PLACE_TYPES
+from app.decp.services.cleaning import PLACE_TYPES
 from app.extensions import db
 from app.referential.models import Buyer
 

@@ -1,6 +1,6 @@
 """The figures of the annual SPASER report as frozen dataclasses (domain.md section 6).
 
-``app.reports.indicators.compute_indicators`` fills them from SQL aggregates; the dashboard, the PDF,
+``app.reports.queries.indicators.compute_indicators`` fills them from SQL aggregates; the dashboard, the PDF,
 the CSV annex and the command line only read them.
 """
 

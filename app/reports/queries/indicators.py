@@ -30,16 +30,7 @@ from app.hours.models import HourEntry
 from app.hours.queries import realized_hours_select
 from app.participants.models import Outcome, Participant, ParticipantEligibility
 from app.referential.models import Buyer, Company, CpvCode, Territory
-from app.reports.figures import (
-    ContractFigures,
-    ContractHours,
-    HoursFigures,
-    InclusiveFigures,
-    Indicators,
-    Line,
-    ParticipantFigures,
-)
-from app.reports.indicator_sql import (
+from app.reports.queries.filters import (
     active_in_year,
     age_band,
     contract_amount,
@@ -51,7 +42,16 @@ from app.reports.indicator_sql import (
     participants_in_year,
     year_of,
 )
-from app.reports.indicator_summary import excluded, objective_results, trend
+from app.reports.queries.results import (
+    ContractFigures,
+    ContractHours,
+    HoursFigures,
+    InclusiveFigures,
+    Indicators,
+    Line,
+    ParticipantFigures,
+)
+from app.reports.queries.summary import excluded, objective_results, trend
 
 __all__ = ["compute_indicators", "Indicators"]
 
