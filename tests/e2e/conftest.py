@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from app.core.dates import today_paris
 from app.extensions import db as _db
-from app.main.demo import DemoBuilder
+from app.main.cli import DemoBuilder
 from tests.conftest import _empty_tables, _seed_reference_data
 from tests.e2e.checks import DESKTOP
 
