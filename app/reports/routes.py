@@ -21,6 +21,7 @@ from app.reports.exports import annex_rows, indicators_as_dict
 from app.reports.forms import GenerateReportForm
 from app.reports.models import ReportVersion
 from app.reports.pdf.front import format_value
+from app.reports.queries import drilldown
 from app.reports.queries.indicators import compute_indicators
 
 VIEWERS = (Role.READER, Role.OFFICER)
@@ -128,6 +129,21 @@ def dashboard():
         territory_ids={t.name: t.id for t in db.session.scalars(select(Territory))},
         objective_value=format_value,
         generate_form=_generate_form(buyers, buyer, year) if current_user.has_role(Role.ADMIN) else None,
+    )
+
+
+@bp.route("/heures-realisees")
+@role_required(*VIEWERS)
+def realized_hours():
+    """The dashboard's « Heures réalisées », contract by contract: the rows add up to the headline."""
+    buyer, year = _selection()
+    buyer_id = buyer.id if buyer else None
+    return render_template(
+        "reports/realized_hours.html",
+        buyer=buyer,
+        year=year,
+        rows=drilldown.realized_hours_by_contract(buyer_id, year),
+        total=drilldown.realized_hours_total(buyer_id, year),
     )
 
 
