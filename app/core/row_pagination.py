@@ -3,6 +3,7 @@
 from flask import current_app, request
 from flask_sqlalchemy.pagination import SelectPagination
 
+from app.core.pagination import existing_page
 from app.extensions import db
 
 
@@ -23,4 +24,4 @@ def paginate_rows(select_statement, per_page: int | None = None, convert=None) -
     )
     if convert is not None:
         page.items = [convert(row) for row in page.items]
-    return page
+    return existing_page(page)

@@ -106,6 +106,7 @@ def _versions_select(buyer: Buyer | None, year: int | None):
 def _generate_form(buyers, buyer=None, year=None) -> GenerateReportForm:
     form = GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
     form.buyer_id.choices = [(b.id, b.name) for b in buyers]
+    form.current_year = today_paris().year
     return form
 
 
@@ -220,6 +221,12 @@ def generate():
         flash(str(error), "danger")
         return redirect(back)
     db.session.commit()
+    if version.status == ReportStatus.DONE and version.year >= today_paris().year:
+        flash(
+            _("L'année %(year)s n'est pas terminée : ce rapport ne contient que les données saisies à ce jour.",
+              year=version.year),
+            "warning",
+        )  # fmt: skip
     if version.status == ReportStatus.DONE:
         flash(
             _("Rapport %(year)s de %(buyer)s généré : version %(v)s.", year=version.year, buyer=buyer.name,
