@@ -61,8 +61,6 @@ class Journey:
             page.screenshot(path=f"{stem}-768.png", full_page=True)
             overflow = horizontal_overflow(page)
             assert overflow <= 0, f"{label} ({page.url}) scrolls sideways by {overflow} px at 768 px"
-            violations = axe_violations(page)
-            assert not violations, f"{label} ({page.url}) at 768 px: axe violations\n{describe(violations)}"
         finally:
             page.set_viewport_size(DESKTOP)
         self.pages_checked.append(page.url)

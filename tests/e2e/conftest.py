@@ -1,7 +1,7 @@
 """The journeys in a real browser: Debian's Chromium driven by Playwright, the app on a loopback port.
 
-The application is the test session's (its database, emptied when the module ends), filled once with
-the demo data set and served by werkzeug in a thread. axe-core, installed from npm into
+The application is the test session's (its database, emptied when the last journey ends), filled once
+with the demo data set and served by werkzeug in a thread. axe-core, installed from npm into
 ``tests/e2e/node_modules`` when missing, checks every page visited; screenshots go to
 ``tests/e2e/artifacts/``. Nothing here is skipped: a missing browser or npm fails the run loudly.
 """
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(autouse=True)
 def db(app):
-    """The journeys share the module's demo data: no emptying between them (see ``demo``)."""
+    """The journeys share the demo data set, in the order of their files: no emptying between them."""
     yield _db
 
 
@@ -67,7 +67,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo(app):
     """The demo data set (four accounts, three years of contracts, hours, food, objectives, a report)."""
     _empty_tables()
@@ -79,7 +79,7 @@ def demo(app):
     _seed_reference_data()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def live_server(app, demo):
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=False)
