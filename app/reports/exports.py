@@ -147,12 +147,3 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
         return rows
     return [(prefix, data)]
 
-
-def annex_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """``flatten`` with decimals written the French way (``1234,50``), for the CSV annex read in Excel."""
-    rows = []
-    for key, value in flatten(data):
-        if isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit():
-            value = value.replace(".", ",")
-        rows.append((key, value))
-    return rows

@@ -16,8 +16,7 @@ from app.core.formatting import hours
 from app.core.pagination import paginate
 from app.extensions import db
 from app.referential.models import Buyer, Territory
-from app.reports import bp, services
-from app.reports.exports import annex_rows, indicators_as_dict
+from app.reports import annex, bp, services
 from app.reports.forms import GenerateReportForm
 from app.reports.models import ReportVersion
 from app.reports.pdf.front import format_value
@@ -153,9 +152,9 @@ def realized_hours():
 def indicators_csv():
     """The CSV annex: every figure of the dashboard, one per line (UTF-8 with BOM, ";" for French Excel)."""
     buyer, year = _selection()
-    data = indicators_as_dict(compute_indicators(buyer.id if buyer else None, year))
+    rows = annex.annex_table(compute_indicators(buyer.id if buyer else None, year))
     name = f"indicateurs-spaser-{buyer.siret if buyer else 'tous'}-{year}.csv"
-    return tabular.download(tabular.csv_bytes([_("Indicateur"), _("Valeur")], annex_rows(data)), name)
+    return tabular.download(tabular.csv_bytes(list(annex.HEADER), rows), name)
 
 
 @bp.route("/versions")
