@@ -9,6 +9,7 @@ from app.contracts.queries import with_list_relations
 from app.core.enums import ClauseKind, ContractKind, PurchaseCategory
 from app.core.tabular import AMOUNT_FORMAT, INTEGER_FORMAT, csv_bytes, xlsx_bytes
 from app.extensions import db
+from app.referential.models import CpvCode
 
 HEADERS = [
     "Acheteur",
@@ -49,9 +50,12 @@ def _rows(statement: Select) -> Iterator[list]:
         .correlate(Contract)
         .scalar_subquery()
     )
-    statement = with_list_relations(statement.add_columns(planned.label("planned_hours")))
+    check_digit = select(CpvCode.check_digit).where(CpvCode.code == Contract.cpv_code).scalar_subquery()
+    statement = with_list_relations(
+        statement.add_columns(planned.label("planned_hours"), check_digit.label("cpv_check_digit"))
+    )
     result = db.session.execute(statement.execution_options(yield_per=BATCH))
-    for contract, planned_hours in result:
+    for contract, planned_hours, cpv_check_digit in result:
         holders = [h.company for h in contract.holders]
         place = " ".join(filter(None, [contract.place_type, contract.place_code]))
         yield [
@@ -62,7 +66,7 @@ def _rows(statement: Select) -> Iterator[list]:
             ContractKind.label_of(contract.kind),
             contract.nature,
             contract.procedure or "",
-            contract.cpv_code or "",
+            f"{contract.cpv_code}-{cpv_check_digit}" if cpv_check_digit else (contract.cpv_code or ""),
             PurchaseCategory.label_of(contract.category),
             contract.amount_excl_tax,
             contract.notified_on,
