@@ -1,6 +1,7 @@
 """What every page of a journey must pass: axe-core, no sideways scrolling at 1366 and 768 px, a screenshot."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -45,7 +46,8 @@ class Journey:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def slug(self, label: str) -> str:
-        return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        ascii_label = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_label.lower()).strip("-")
 
     def check(self, label: str) -> None:
         page = self.page
