@@ -50,7 +50,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024 * 1024
     PER_PAGE = 25
-    # Most hours one person can work in a month, summed over all their entries (domain.md section 4).
+    # Most hours one person can work in a month, summed over all their entries (docs/domain.md §4).
     MAX_HOURS_PER_PARTICIPANT_MONTH = 200
     REPORT_STORAGE = None  # defaults to <instance>/reports
     # Annual SPASER report: 15 January, 06:00 Europe/Paris (cron fields of APScheduler).

@@ -7,8 +7,7 @@ from app.admin import bp
 from app.auth import services
 from app.auth.forms import UserCreateForm, UserEditForm
 from app.auth.models import User
-from app.contracts.presenters import FIELD_LABELS
-from app.core import audit_labels
+from app.core import audit, audit_labels
 from app.core.audit import AuditEntry
 from app.core.auth import role_required
 from app.core.enums import Role
@@ -100,14 +99,14 @@ def audit_log():
         select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)
     ).all()
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    page = paginate(query, per_page=50)
     return render_template(
         "admin/audit_log.html",
-        action_label=audit_labels.action_label,
+        page=page,
+        entries=audit.describe(page.items),
         object_label=audit_labels.object_label,
-        field_label=lambda name: str(FIELD_LABELS.get(name, name)),
-        page=paginate(query, per_page=50),
         types=types,
-        actions=actions,
+        actions=[(code, audit.action_label(code)) for code in actions],
         object_type=object_type,
         actor=actor,
         action=action,

@@ -1,7 +1,9 @@
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app.auth import services
+from app.auth.models import User
 from app.core.enums import Role
 from app.extensions import db
 
@@ -28,10 +30,6 @@ def create_user_command(email, role, password, full_name):
 @users_cli.command("list", help="Lister les comptes.")
 def list_users_command():
     """List the accounts."""
-    from sqlalchemy import select
-
-    from app.auth.models import User
-
     for user in db.session.scalars(select(User).order_by(User.email)):
         state = "actif" if user.is_active else "désactivé"
         click.echo(f"{user.email}\t{user.role}\t{state}")

@@ -1,10 +1,12 @@
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core import audit
 from app.core.db import Base, TimestampMixin, in_check_sql
 from app.core.enums import Role
 
@@ -41,3 +43,12 @@ class User(UserMixin, TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+audit.declare(
+    User,
+    email=_l("Adresse électronique"),
+    role=audit.Audited(_l("Rôle"), show=audit.as_label(Role)),
+    full_name=_l("Nom"),
+    is_active=_l("Actif"),
+)

@@ -42,10 +42,9 @@ def authenticate(email: str, password: str) -> User | None:
 def update_user(actor, user: User, *, role: str, full_name: str) -> None:
     if user.id == getattr(actor, "id", None) and role != user.role:
         raise AccountError(_("Vous ne pouvez pas changer votre propre rôle."))
-    changes = audit.diff(
-        {"role": user.role, "full_name": user.full_name}, {"role": role, "full_name": full_name}
-    )
+    before = audit.snapshot(user)
     user.role, user.full_name = role, full_name
+    changes = audit.changes_since(before, user)
     if changes:
         audit.record(actor, "update", user, summary=f"Compte {user.email}", changes=changes)
 
@@ -55,13 +54,14 @@ def set_user_active(actor, user: User, is_active: bool) -> None:
         raise AccountError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if user.is_active == is_active:
         return
+    before = audit.snapshot(user)
     user.is_active = is_active
     audit.record(
         actor,
         "activate" if is_active else "deactivate",
         user,
         summary=f"Compte {user.email}",
-        changes={"is_active": [not is_active, is_active]},
+        changes=audit.changes_since(before, user),
     )
 
 

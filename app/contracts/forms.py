@@ -46,6 +46,7 @@ from app.core.enums import (
 from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PositiveMoney, Siret
 from app.extensions import db
 from app.referential.models import Buyer, Territory
+from app.referential.queries import find_cpv
 
 # DECP ``lieuExecution.typeCode``.
 PLACE_TYPES = [
@@ -122,7 +123,7 @@ class ContractForm(BaseForm):
     )
     cpv_code = StringField(
         _l("Code CPV"),
-        validators=[Optional(), Cpv()],
+        validators=[Optional(), Cpv(find_cpv)],
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )

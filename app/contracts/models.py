@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -17,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.dates import add_months
 from app.core.db import Base, Hours, Money, Percent, TimestampMixin, in_check_sql
 from app.core.enums import (
@@ -126,7 +128,7 @@ clause_facilitators = Table(
 
 
 class Clause(TimestampMixin, Base):
-    """A social clause of a contract (domain.md section 3)."""
+    """A social clause of a contract (docs/domain.md §3)."""
 
     __tablename__ = "clauses"
     __table_args__ = (
@@ -155,7 +157,7 @@ class Clause(TimestampMixin, Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     planned_hours: Mapped[Decimal | None] = mapped_column(Hours)
-    # Calculator inputs, kept so the planned hours can be explained (domain.md section 3).
+    # Calculator inputs, kept so the planned hours can be explained (docs/domain.md §3).
     hours_method: Mapped[str] = mapped_column(String(10), default=HoursMethod.MANUAL)
     labour_share: Mapped[Decimal | None] = mapped_column(Percent)  # % of the amount that is labour
     insertion_rate: Mapped[Decimal | None] = mapped_column(Percent)  # % of labour reserved for insertion
@@ -176,3 +178,48 @@ class Clause(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Clause {self.id} {self.kind}>"
+
+
+def _kind_label(code) -> str:
+    return ClauseKind.label_of(code) if code in ClauseKind.codes() else ContractKind.label_of(code)
+
+
+# The fields an officer edits, as compared for the audit log and for edit conflicts.
+audit.declare(
+    Contract,
+    buyer_id=audit.Audited(_l("Acheteur"), ref=("Buyer", "name")),
+    reference=_l("Référence"),
+    object=_l("Objet"),
+    kind=audit.Audited(_l("Type"), show=_kind_label),
+    nature=_l("Nature"),
+    procedure=_l("Procédure"),
+    cpv_code=_l("Code CPV"),
+    amount_excl_tax=audit.Audited(_l("Montant HT"), show=audit.as_money),
+    notified_on=audit.Audited(_l("Date de notification"), show=audit.as_date),
+    duration_months=_l("Durée (mois)"),
+    place_code=_l("Lieu d'exécution (code)"),
+    place_type=_l("Lieu d'exécution (type)"),
+    territory_id=audit.Audited(_l("Territoire"), ref=("Territory", "name")),
+    environmental_considerations=audit.Audited(
+        _l("Considérations environnementales"), read=lambda c: sorted(c.environmental_considerations or [])
+    ),
+    holders=audit.Audited(_l("Titulaires (SIRET)"), read=lambda c: [h.company.identifier for h in c.holders]),
+)
+
+audit.declare(
+    Clause,
+    kind=audit.Audited(_l("Type"), show=_kind_label),
+    hours_method=audit.Audited(_l("Méthode de calcul des heures"), show=audit.as_label(HoursMethod)),
+    planned_hours=audit.Audited(_l("Heures prévues"), show=audit.as_hours),
+    labour_share=audit.Audited(_l("Part de main-d'œuvre"), show=audit.as_percent),
+    insertion_rate=audit.Audited(_l("Taux d'insertion"), show=audit.as_percent),
+    hourly_cost=audit.Audited(_l("Coût horaire chargé"), show=audit.as_money),
+    euros_per_hour=audit.Audited(_l("Forfait (€ HT par heure)"), show=audit.as_money),
+    award_weight_percent=audit.Audited(_l("Pondération du critère"), show=audit.as_percent),
+    reserved_article=audit.Audited(_l("Article du marché réservé"), show=audit.as_label(ReservedArticle)),
+    notes=_l("Notes"),
+    needs_review=_l("À vérifier"),
+    facilitators=audit.Audited(
+        _l("Facilitateurs"), read=lambda c: [u.id for u in c.facilitators], ref=("User", "display_name")
+    ),
+)

@@ -11,7 +11,7 @@ from app.contracts.models import Clause, Contract, ContractHolder
 from app.core.audit import AuditEntry
 from app.core.enums import ClauseKind, Nature, PurchaseCategory
 from app.core.figures import ZERO
-from app.core.forms import normalize_siret
+from app.core.identifiers import normalize_siret
 from app.extensions import db
 from app.hours.queries import realized_hours_by_clause
 from app.referential.models import Buyer, Company, CpvCode
@@ -103,6 +103,23 @@ def _holder_matches(search: str):
     return Contract.id.in_(select(ContractHolder.contract_id).where(ContractHolder.company_id.in_(companies)))
 
 
+def _clause_conditions(filters: ContractFilters) -> list:
+    """The filters on the contract's clauses: a kind, with or without any clause, clauses to review."""
+    conditions = []
+    if filters.clause_kind:
+        conditions.append(
+            exists().where(Clause.contract_id == Contract.id, Clause.kind == filters.clause_kind)
+        )
+    has_clause = exists().where(Clause.contract_id == Contract.id)
+    if filters.social == "with":
+        conditions.append(has_clause)
+    elif filters.social == "without":
+        conditions.append(~has_clause)
+    if filters.to_review:
+        conditions.append(exists().where(and_(Clause.contract_id == Contract.id, Clause.needs_review)))
+    return conditions
+
+
 def contracts_select(filters: ContractFilters) -> Select:
     """The contracts matching ``filters``, sorted; EXISTS sub-queries keep one row per contract."""
     statement = select(Contract)
@@ -134,19 +151,7 @@ def contracts_select(filters: ContractFilters) -> Select:
         statement = statement.where(Contract.nature == filters.nature)
     if filters.category:
         statement = statement.where(Contract.category == filters.category)
-    if filters.clause_kind:
-        statement = statement.where(
-            exists().where(Clause.contract_id == Contract.id, Clause.kind == filters.clause_kind)
-        )
-    has_clause = exists().where(Clause.contract_id == Contract.id)
-    if filters.social == "with":
-        statement = statement.where(has_clause)
-    elif filters.social == "without":
-        statement = statement.where(~has_clause)
-    if filters.to_review:
-        statement = statement.where(
-            exists().where(and_(Clause.contract_id == Contract.id, Clause.needs_review))
-        )
+    statement = statement.where(*_clause_conditions(filters))
     column = SORTS[filters.sort]
     order = asc if filters.direction == "asc" else desc
     # No NULLS FIRST/LAST: the database's natural order lets PostgreSQL walk the notified_on index

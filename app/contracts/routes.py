@@ -12,7 +12,6 @@ from app.contracts import bp, services
 from app.contracts.exports import contracts_csv, contracts_xlsx
 from app.contracts.forms import ClauseForm, ContractForm
 from app.contracts.models import Clause, Contract
-from app.contracts.presenters import action_label, describe_changes
 from app.contracts.queries import (
     ContractFilters,
     clause_progress,
@@ -26,6 +25,7 @@ from app.contracts.queries import (
     planned_hours_by_contract,
     with_list_relations,
 )
+from app.core import audit
 from app.core.auth import role_required
 from app.core.dates import PARIS
 from app.core.enums import HoursMethod, Role
@@ -150,7 +150,7 @@ def edit(contract_id: int):
             db.session.commit()
         except services.StaleContractError as error:
             db.session.rollback()
-            conflict = describe_changes(error.changes)
+            conflict = audit.describe_changes("Contract", error.changes)
             form.version.data = contract.version
         except StaleDataError:
             db.session.rollback()
@@ -174,9 +174,7 @@ def view(contract_id: int):
         "contracts/view.html",
         contract=contract,
         progress=clause_progress(contract),
-        history=contract_history(contract),
-        describe_changes=describe_changes,
-        action_label=action_label,
+        history=audit.describe(contract_history(contract)),
         cpv_label=cpv_label(contract.cpv_code),
         cpv_full=cpv_full_code(contract.cpv_code),
         can_write=current_user.has_role(Role.OFFICER),

@@ -105,7 +105,7 @@ def compute_planned_hours(
     hourly_cost: Decimal | None = None,
     euros_per_hour: Decimal | None = None,
 ) -> Decimal:
-    """Planned insertion hours, rounded to the whole hour as the interface shows them (domain.md section 3).
+    """Planned insertion hours, rounded to the whole hour as the interface shows them (docs/domain.md §3).
 
     ``rate``: amount × labour share (%) × insertion rate (%) ÷ loaded hourly cost.
     ``flat``: amount ÷ N (one hour per N € HT). Example: 1 000 000 € × 50 % × 5 % ÷ 30 €/h = 833 h.
@@ -130,27 +130,6 @@ def compute_planned_hours(
     return raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
-def contract_snapshot(contract: Contract) -> dict[str, Any]:
-    """The fields an officer edits, as compared for the audit log and for edit conflicts."""
-    return {
-        "buyer_id": contract.buyer_id,
-        "reference": contract.reference,
-        "object": contract.object,
-        "kind": contract.kind,
-        "nature": contract.nature,
-        "procedure": contract.procedure,
-        "cpv_code": contract.cpv_code,
-        "amount_excl_tax": contract.amount_excl_tax,
-        "notified_on": contract.notified_on,
-        "duration_months": contract.duration_months,
-        "place_code": contract.place_code,
-        "place_type": contract.place_type,
-        "territory_id": contract.territory_id,
-        "environmental_considerations": sorted(contract.environmental_considerations or []),
-        "holders": [h.company.identifier for h in contract.holders],
-    }
-
-
 def _validate_contract(
     data: ContractData, contract: Contract | None = None, *, check_duplicate: bool = True
 ) -> None:
@@ -158,6 +137,15 @@ def _validate_contract(
         raise ServiceError(_("La référence du marché est obligatoire."), "reference")
     if not data.object or not data.object.strip():
         raise ServiceError(_("L'objet du marché est obligatoire."), "object")
+    _check_terms(data)
+    if not data.holders and data.source == ContractSource.MANUAL:
+        raise ServiceError(_("Indiquez au moins un titulaire."), "holders")
+    if check_duplicate:
+        _check_reference_is_free(data, contract)
+
+
+def _check_terms(data: ContractData) -> None:
+    """Amount, duration, nature and procedure, as DECP defines them."""
     if data.amount_excl_tax is not None and data.amount_excl_tax <= 0:
         raise ServiceError(_("Le montant doit être strictement positif."), "amount_excl_tax")
     if data.duration_months is not None and data.duration_months < 1:
@@ -166,10 +154,10 @@ def _validate_contract(
         raise ServiceError(_("Nature de marché inconnue."), "nature")
     if data.procedure and data.procedure not in Procedure.codes():
         raise ServiceError(_("Procédure inconnue."), "procedure")
-    if not data.holders and data.source == ContractSource.MANUAL:
-        raise ServiceError(_("Indiquez au moins un titulaire."), "holders")
-    if not check_duplicate:
-        return
+
+
+def _check_reference_is_free(data: ContractData, contract: Contract | None) -> None:
+    """A buyer's references are unique (the DECP id of its contracts)."""
     duplicate = select(Contract.id).where(
         Contract.buyer_id == data.buyer_id, Contract.reference == data.reference.strip()
     )
@@ -239,7 +227,7 @@ def create_contract(
         "create",
         contract,
         summary=f"Marché {contract.reference}",
-        changes=audit.diff({}, contract_snapshot(contract)),
+        changes=audit.changes_since({}, contract),
     )
     return contract
 
@@ -258,7 +246,7 @@ def update_contract(
 
     Keyword arguments as for ``create_contract``: only for bulk imports.
     """
-    before = contract_snapshot(contract)
+    before = audit.snapshot(contract)
     if expected_version is not None and expected_version != contract.version:
         theirs = before
         mine = dict(before)
@@ -274,7 +262,7 @@ def update_contract(
     _apply(actor, contract, data, companies)
     if flush:
         db.session.flush()
-    changes = audit.diff(before, contract_snapshot(contract))
+    changes = audit.changes_since(before, contract)
     if changes:
         audit.record(actor, "update", contract, summary=f"Marché {contract.reference}", changes=changes)
     return contract
@@ -290,23 +278,6 @@ def restore_contract(actor, contract: Contract) -> None:
     if contract.archived_at is not None:
         contract.archived_at = None
         audit.record(actor, "restore", contract, summary=f"Marché {contract.reference} restauré")
-
-
-def clause_snapshot(clause: Clause) -> dict[str, Any]:
-    return {
-        "kind": clause.kind,
-        "hours_method": clause.hours_method,
-        "planned_hours": clause.planned_hours,
-        "labour_share": clause.labour_share,
-        "insertion_rate": clause.insertion_rate,
-        "hourly_cost": clause.hourly_cost,
-        "euros_per_hour": clause.euros_per_hour,
-        "award_weight_percent": clause.award_weight_percent,
-        "reserved_article": clause.reserved_article,
-        "notes": clause.notes,
-        "needs_review": clause.needs_review,
-        "facilitators": [u.id for u in clause.facilitators],
-    }
 
 
 def _apply_clause(clause: Clause, contract: Contract, data: ClauseData) -> None:
@@ -368,15 +339,15 @@ def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = Tru
         "create",
         clause,
         summary=f"{ClauseKind.label_of(clause.kind)} — marché {contract.reference}",
-        changes=audit.diff({}, clause_snapshot(clause)),
+        changes=audit.changes_since({}, clause),
     )
     return clause
 
 
 def update_clause(actor, clause: Clause, data: ClauseData) -> Clause:
-    before = clause_snapshot(clause)
+    before = audit.snapshot(clause)
     _apply_clause(clause, clause.contract, data)
-    changes = audit.diff(before, clause_snapshot(clause))
+    changes = audit.changes_since(before, clause)
     if changes:
         audit.record(
             actor, "update", clause, summary=f"Clause du marché {clause.contract.reference}", changes=changes
@@ -399,7 +370,7 @@ def remove_clause(actor, clause: Clause) -> None:
                 n=count,
             )
         )
-    snapshot = clause_snapshot(clause)
+    snapshot = audit.snapshot(clause)
     audit.record(
         actor,
         "delete",

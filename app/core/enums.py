@@ -1,4 +1,4 @@
-"""Domain enumerations, stored as the codes of domain.md; ``label`` is what the interface shows."""
+"""Domain enumerations, stored as the codes of docs/domain.md; ``label`` is what the interface shows."""
 
 from enum import StrEnum
 
@@ -150,7 +150,7 @@ class ClauseKind(LabelledEnum):
 
     @property
     def decp_value(self) -> str:
-        """Value of DECP ``considerationsSociales`` this kind maps to (domain.md section 3)."""
+        """Value of DECP ``considerationsSociales`` this kind maps to (docs/domain.md §3)."""
         return self._extra[1]
 
 
@@ -168,7 +168,7 @@ class HoursMethod(LabelledEnum):
 
 
 class StructureKind(LabelledEnum):
-    """Employer structures (domain.md section 4); ``temp_agency`` is an ordinary temp-work agency."""
+    """Employer structures (docs/domain.md §4); ``temp_agency`` is an ordinary temp-work agency."""
 
     EI = "EI", _l("Entreprise d'insertion (EI)")
     ETTI = "ETTI", _l("Entreprise de travail temporaire d'insertion (ETTI)")
@@ -183,7 +183,7 @@ class StructureKind(LabelledEnum):
     ORDINARY = "ordinary", _l("Entreprise classique")
 
 
-# SIAE, EA or ESAT: counted as inclusive suppliers in the report (domain.md section 6.5).
+# SIAE, EA or ESAT: counted as inclusive suppliers in the report (docs/domain.md §6).
 SIAE_KINDS = frozenset(
     {StructureKind.EI, StructureKind.ETTI, StructureKind.EITI, StructureKind.AI, StructureKind.ACI}
 )
@@ -210,7 +210,7 @@ class Modality(LabelledEnum):
     TRAINING = "training", _l("Formation")
 
 
-# Employer kinds through which each modality can be delivered (domain.md section 4).
+# Employer kinds through which each modality can be delivered (docs/domain.md §4).
 MODALITY_EMPLOYER_KINDS: dict[Modality, frozenset[StructureKind]] = {
     Modality.DIRECT_HIRE: frozenset(StructureKind),
     Modality.TEMP_WORK: frozenset({StructureKind.ETTI, StructureKind.EATT, StructureKind.TEMP_AGENCY}),
@@ -274,7 +274,7 @@ class CateringKind(LabelledEnum):
 
 
 class LocalDefinition(LabelledEnum):
-    """How a buyer defines "local" food (domain.md section 5); codes follow ma-cantine's where they exist."""
+    """How a buyer defines "local" food (docs/domain.md §5); codes follow ma-cantine's where they exist."""
 
     KM = "KM", _l("Rayon autour du site (km)")
     DEPARTEMENT = "DEPARTEMENT", _l("Le département")

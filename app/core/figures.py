@@ -3,7 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
-FTE_HOURS = Decimal(1607)  # legal annual working time in France (domain.md section 4)
+FTE_HOURS = Decimal(1607)  # legal annual working time in France (docs/domain.md §4)
 
 
 def as_decimal(value) -> Decimal:

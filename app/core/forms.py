@@ -1,14 +1,14 @@
 """Base form and the validators every feature shares (SIRET, CPV, money, month)."""
 
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from stdnum.fr import siret as stdnum_siret
 from wtforms import DecimalField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import TextInput
+
+from app.core.identifiers import is_valid_siret, normalize_cpv, normalize_siret  # noqa: F401  (the form API)
 
 
 class BaseForm(FlaskForm):
@@ -16,16 +16,6 @@ class BaseForm(FlaskForm):
 
     class Meta:
         locales = ["fr_FR", "fr"]
-
-
-@lru_cache(maxsize=16384)  # pure, and called several times per record by DECP imports
-def normalize_siret(value: str | None) -> str:
-    return stdnum_siret.compact(value or "")
-
-
-@lru_cache(maxsize=16384)
-def is_valid_siret(value: str | None) -> bool:
-    return stdnum_siret.is_valid(normalize_siret(value))
 
 
 class Siret:
@@ -44,26 +34,23 @@ class Siret:
         field.data = normalize_siret(field.data)
 
 
-def normalize_cpv(value: str | None) -> tuple[str, str | None]:
-    """Split ``45000000-7`` or ``45000000`` into (8 digits, check digit or None)."""
-    text = (value or "").strip().replace(" ", "")
-    code, _, check = text.partition("-")
-    return code, (check or None)
-
-
 class Cpv:
-    """A code of the CPV 2008 list loaded in the database (with or without its check digit)."""
+    """A code of the CPV 2008 list (with or without its check digit).
+
+    ``find`` returns the listed code (with ``check_digit`` and ``full_code``) or None; the referential
+    passes it, so that core knows no feature.
+    """
+
+    def __init__(self, find):
+        self.find = find
 
     def __call__(self, form, field):
         if not field.data:
             return
-        from app.extensions import db
-        from app.referential.models import CpvCode
-
         code, check = normalize_cpv(field.data)
         if len(code) != 8 or not code.isdigit():
             raise ValidationError(_l("Code CPV invalide : 8 chiffres attendus (par exemple 45000000-7)."))
-        row = db.session.get(CpvCode, code)
+        row = self.find(code)
         if row is None:
             raise ValidationError(_l("Ce code CPV n'existe pas dans la nomenclature CPV 2008."))
         if check is not None and check != row.check_digit:

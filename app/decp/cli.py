@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
+from app.decp.exports import export_decp
 from app.decp.services import ImportSummary, import_decp
 from app.decp.services.cleaning import REJECTION_REASONS, WARNING_REASONS
 from app.decp.services.reader import CountingReader, UnreadableFile
 from app.extensions import db
+from app.referential.services import find_buyer
 
 decp_cli = AppGroup("decp", help="Données essentielles de la commande publique (import, export).")
 
@@ -133,9 +135,6 @@ def import_command(files: tuple[Path, ...], dry_run: bool, buyer: str | None, as
 )
 def export_command(buyer_siret: str, year: int, output: Path | None) -> None:
     """Write the buyer's contracts notified in YEAR as DECP 2022 JSON (schema 2.0.3)."""
-    from app.decp.exports import export_decp
-    from app.referential.services import find_buyer
-
     buyer = find_buyer(buyer_siret) if is_valid_siret(buyer_siret) else None
     if buyer is None:
         raise click.BadParameter("Acheteur inconnu (SIRET).", param_hint="--buyer")

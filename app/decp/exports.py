@@ -62,7 +62,7 @@ def contracts_to_export(buyer: Buyer, year: int) -> list[Contract]:
 
 
 def social_considerations(contract: Contract) -> list[str]:
-    """domain.md section 3: condition / insertion object → Clause sociale, criterion → Critère social…"""
+    """docs/domain.md §3: condition / insertion object → Clause sociale, criterion → Critère social…"""
     values = []
     for clause in contract.clauses:
         value = ClauseKind(clause.kind).decp_value

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from app.core.errors import ServiceError
 from app.core.formatting import money
 from app.extensions import db
+from app.food.services.imports import apply_import, parse_import
 
 food_cli = AppGroup("food", help="Achats alimentaires (import).")
 
@@ -15,8 +16,6 @@ food_cli = AppGroup("food", help="Achats alimentaires (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Importer des achats (CSV ou XLSX, format Levier ou fichier d'achats ma-cantine). Tout ou rien."""
-    from app.food.services.imports import apply_import, parse_import
-
     result = parse_import(file.name, file.read_bytes())
     for message in result.error_messages():
         click.echo(message, err=True)

@@ -1,11 +1,13 @@
-"""Collective catering: sites, suppliers and food purchases with their characteristics (domain.md section 5)."""
+"""Collective catering: sites, suppliers and food purchases with their characteristics (docs/domain.md §5)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.db import Base, Money, TimestampMixin, in_check_sql, siret_check_sql
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin
 
@@ -82,3 +84,36 @@ class PurchaseCharacteristic(Base):
 
     purchase_id: Mapped[int] = mapped_column(ForeignKey("purchases.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+
+
+audit.declare(
+    CateringSite,
+    buyer_id=audit.Audited(_l("Acheteur"), ref=("Buyer", "name")),
+    name=_l("Nom"),
+    kind=audit.Audited(_l("Type de site"), show=audit.as_label(CateringKind)),
+    siret=_l("SIRET"),
+    commune_code=_l("Commune (code INSEE)"),
+    meals_per_year=_l("Repas par an"),
+    is_active=_l("Actif"),
+)
+
+audit.declare(
+    Supplier,
+    name=_l("Nom"),
+    siret=_l("SIRET"),
+    commune_code=_l("Commune (code INSEE)"),
+    is_direct_producer=_l("Producteur en vente directe"),
+    is_inclusion_structure=_l("Structure d'insertion"),
+)
+
+audit.declare(
+    Purchase,
+    site_id=audit.Audited(_l("Site"), ref=("CateringSite", "name")),
+    supplier_id=audit.Audited(_l("Fournisseur"), ref=("Supplier", "name")),
+    purchased_on=audit.Audited(_l("Date d'achat"), show=audit.as_date),
+    family=audit.Audited(_l("Famille"), show=audit.as_label(FoodFamily)),
+    description=_l("Produit"),
+    amount_excl_tax=audit.Audited(_l("Montant HT"), show=audit.as_money),
+    origin=audit.Audited(_l("Origine"), show=audit.as_label(FoodOrigin)),
+    codes=audit.Audited(_l("Caractéristiques"), show=audit.as_label(FoodCharacteristic)),
+)

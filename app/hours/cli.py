@@ -7,6 +7,8 @@ from app.core.enums import Modality
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
 from app.extensions import db
+from app.hours.services import log_hours
+from app.hours.services.imports import ImportFileError, plan_import
 
 hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
 
@@ -18,9 +20,6 @@ hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):
     """Import hour entries from a CSV or XLSX file (all lines or none)."""
-    from app.hours.services import log_hours
-    from app.hours.services.imports import ImportFileError, plan_import
-
     try:
         plan = plan_import(None, file.name, file.read_bytes())
     except ImportFileError as error:

@@ -3,9 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.db import Base, Hours, TimestampMixin, in_check_sql
 from app.core.enums import ContractType, Modality
 
@@ -39,3 +41,17 @@ class HourEntry(TimestampMixin, Base):
     participant = relationship("Participant")
     clause = relationship("Clause")
     employer = relationship("Company")
+
+
+audit.declare(
+    HourEntry,
+    participant=audit.Audited(
+        _l("Bénéficiaire"), read=lambda e: e.participant.code if e.participant else e.participant_id
+    ),
+    clause_id=_l("Clause"),
+    employer_id=audit.Audited(_l("Employeur"), ref=("Company", "name")),
+    modality=audit.Audited(_l("Modalité"), show=audit.as_label(Modality)),
+    month=audit.Audited(_l("Mois"), show=audit.as_month),
+    hours=audit.Audited(_l("Heures"), show=audit.as_hours),
+    contract_type=audit.Audited(_l("Type de contrat"), show=audit.as_label(ContractType)),
+)

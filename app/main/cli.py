@@ -36,10 +36,9 @@ from app.hours.services.rules import HourLine
 from app.main import demo_catalog as catalog
 from app.objectives import services as objective_services
 from app.participants import services as participant_services
-from app.referential.cli import DEFAULT_CPV_CSV, load_cpv
 from app.referential.models import CpvCode, Territory
 from app.referential.queries import communes
-from app.referential.services import find_or_create_buyer, find_or_create_company
+from app.referential.services import DEFAULT_CPV_CSV, find_or_create_buyer, find_or_create_company, load_cpv
 from app.reports import services as report_services
 
 

@@ -1,10 +1,12 @@
-"""Yearly objectives of a buyer's SPASER (domain.md section 6)."""
+"""Yearly objectives of a buyer's SPASER (docs/domain.md §6)."""
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.db import Base, Hours, Percent, TimestampMixin
 
 SHARE_FIELDS = (
@@ -44,3 +46,20 @@ class Objective(TimestampMixin, Base):
     egalim_share: Mapped[Decimal | None] = mapped_column(Percent)
 
     buyer = relationship("Buyer")
+
+
+audit.declare(
+    Objective,
+    social_contract_count_share=audit.Audited(
+        _l("Marchés avec considération sociale, en nombre"), show=audit.as_percent
+    ),
+    social_contract_amount_share=audit.Audited(
+        _l("Marchés avec considération sociale, en montant"), show=audit.as_percent
+    ),
+    insertion_hours=audit.Audited(_l("Heures d'insertion"), show=audit.as_hours),
+    participants=_l("Participants"),
+    short_circuit_share=audit.Audited(_l("Achats en circuit court"), show=audit.as_percent),
+    local_share=audit.Audited(_l("Achats locaux"), show=audit.as_percent),
+    organic_share=audit.Audited(_l("Achats biologiques"), show=audit.as_percent),
+    egalim_share=audit.Audited(_l("Achats EGalim"), show=audit.as_percent),
+)

@@ -1,4 +1,4 @@
-"""Setting a buyer's yearly objectives; every change is audited (domain.md section 6)."""
+"""Setting a buyer's yearly objectives; every change is audited (docs/domain.md §6)."""
 
 from decimal import Decimal
 
@@ -18,10 +18,6 @@ def find_objective(buyer_id: int, year: int) -> Objective | None:
     return db.session.scalar(select(Objective).where(Objective.buyer_id == buyer_id, Objective.year == year))
 
 
-def snapshot(objective: Objective | None) -> dict:
-    return {field: getattr(objective, field) if objective else None for field in FIELDS}
-
-
 def _validate(values: dict) -> None:
     for field in SHARE_FIELDS:
         value = values.get(field)
@@ -39,14 +35,14 @@ def save_objective(actor, buyer: Buyer, year: int, values: dict) -> Objective:
         raise ServiceError(_("Année invalide."), "year")
     _validate(values)
     objective = find_objective(buyer.id, year)
-    before = snapshot(objective)
+    before = audit.snapshot(objective)
     if objective is None:
         objective = Objective(buyer_id=buyer.id, year=year)
         db.session.add(objective)
     for field in FIELDS:
         setattr(objective, field, values.get(field))
     db.session.flush()
-    changes = audit.diff(before, snapshot(objective))
+    changes = audit.changes_since(before, objective)
     if changes:
         audit.record(
             actor,
@@ -65,4 +61,4 @@ def copy_previous_year(actor, buyer: Buyer, year: int) -> Objective:
         raise ServiceError(
             _("Aucun objectif n'a été fixé pour %(year)s : rien à recopier.", year=year - 1), "year"
         )
-    return save_objective(actor, buyer, year, snapshot(previous))
+    return save_objective(actor, buyer, year, {field: getattr(previous, field) for field in FIELDS})

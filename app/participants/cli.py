@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.extensions import db
+from app.participants.services import purge_cutoff, purge_identities, retention_years
 
 participants_cli = AppGroup("participants", help="Bénéficiaires (purge des données personnelles).")
 
@@ -12,8 +13,6 @@ participants_cli = AppGroup("participants", help="Bénéficiaires (purge des don
 @click.option("--dry-run", is_flag=True, help="Lister les identités concernées sans rien effacer.")
 def purge_command(dry_run: bool):
     """Erase names and contacts kept longer than the retention period after the last activity."""
-    from app.participants.services import purge_cutoff, purge_identities, retention_years
-
     codes = purge_identities("ligne de commande", dry_run=dry_run)
     cutoff = purge_cutoff()
     click.echo(

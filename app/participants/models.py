@@ -2,9 +2,11 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.db import Base, TimestampMixin, in_check_sql
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
 
@@ -95,3 +97,26 @@ class Outcome(TimestampMixin, Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     participant: Mapped[Participant] = relationship(back_populates="outcomes")
+
+
+# The statistical fields, as logged; identity values are deliberately left out (a change is only noted).
+audit.declare(
+    Participant,
+    code=_l("Code"),
+    gender=audit.Audited(_l("Genre"), show=audit.as_label(Gender)),
+    birth_year=_l("Année de naissance"),
+    qualification_level=audit.Audited(_l("Niveau de qualification"), show=audit.as_label(QualificationLevel)),
+    is_qpv_resident=_l("Résident QPV"),
+    commune_code=_l("Commune (code INSEE)"),
+    criteria=audit.Audited(
+        _l("Critères d'éligibilité"), read=lambda p: sorted(p.criteria), show=audit.as_label(Eligibility)
+    ),
+    other_eligibility_reason=_l("Autre critère (motif)"),
+    identity=audit.Audited(_l("Identité"), logged=False),
+)
+
+audit.declare(
+    Outcome,
+    status=audit.Audited(_l("Situation"), show=audit.as_label(OutcomeStatus)),
+    observed_on=audit.Audited(_l("Observée le"), show=audit.as_date),
+)

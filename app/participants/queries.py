@@ -10,7 +10,7 @@ from app.extensions import db
 from app.hours.models import HourEntry
 from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
 
-OUTCOME_DELAY_MONTHS = 6  # the situation is observed 6 months after the last hours (domain.md section 4)
+OUTCOME_DELAY_MONTHS = 6  # the situation is observed 6 months after the last hours (docs/domain.md §4)
 
 
 def participant_search(search: str = "", criterion: str = "", gender: str = "") -> Select:

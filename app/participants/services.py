@@ -10,17 +10,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from app.core import audit
 from app.core.dates import add_months, first_of_month, today_paris
 from app.core.db import utcnow
-from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
+from app.core.enums import Eligibility, Gender, Modality, OutcomeStatus, QualificationLevel
 from app.core.errors import ServiceError
 from app.core.settings import get_setting, set_setting
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.participants.models import Outcome, Participant, ParticipantEligibility, ParticipantIdentity
+from app.referential.queries import commune_name
 
 # No 0/O, 1/I/L: a code read over the phone or copied from a timesheet is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -51,20 +52,6 @@ def generate_code() -> str:
         code = "P-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         if not db.session.scalar(select(exists().where(Participant.code == code))):
             return code
-
-
-def participant_snapshot(participant: Participant) -> dict[str, Any]:
-    """The statistical fields, as logged; identity values are deliberately left out."""
-    return {
-        "code": participant.code,
-        "gender": participant.gender,
-        "birth_year": participant.birth_year,
-        "qualification_level": participant.qualification_level,
-        "is_qpv_resident": participant.is_qpv_resident,
-        "commune_code": participant.commune_code,
-        "criteria": sorted(participant.criteria),
-        "other_eligibility_reason": participant.other_eligibility_reason,
-    }
 
 
 def _validate(data: ParticipantData) -> None:
@@ -124,7 +111,7 @@ def create_participant(actor, data: ParticipantData) -> Participant:
     db.session.add(participant)
     has_identity = _apply(participant, data)
     db.session.flush()
-    changes = audit.diff({}, participant_snapshot(participant))
+    changes = audit.changes_since({}, participant)
     if has_identity:
         changes["identity"] = [None, _("renseignée")]
     audit.record(actor, "create", participant, summary=f"Bénéficiaire {participant.code}", changes=changes)
@@ -133,10 +120,10 @@ def create_participant(actor, data: ParticipantData) -> Participant:
 
 def update_participant(actor, participant: Participant, data: ParticipantData) -> Participant:
     _validate(data)
-    before = participant_snapshot(participant)
+    before = audit.snapshot(participant)
     identity_changed = _apply(participant, data)
     db.session.flush()
-    changes = audit.diff(before, participant_snapshot(participant))
+    changes = audit.changes_since(before, participant)
     if identity_changed:
         changes["identity"] = [None, _("modifiée")]
     if changes:
@@ -147,8 +134,6 @@ def update_participant(actor, participant: Participant, data: ParticipantData) -
 
 
 def last_hours_month(participant: Participant) -> date | None:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.max(HourEntry.month)).where(HourEntry.participant_id == participant.id)
     )
@@ -178,7 +163,7 @@ def record_outcome(
         "create",
         outcome,
         summary=f"Sortie de {participant.code} : {OutcomeStatus.label_of(status)} au {observed_on:%d/%m/%Y}",
-        changes={"status": [None, status], "observed_on": [None, observed_on.isoformat()]},
+        changes=audit.changes_since({}, outcome),
     )
     return outcome
 
@@ -189,7 +174,7 @@ def delete_outcome(actor, outcome: Outcome) -> None:
         "delete",
         outcome,
         summary=f"Sortie de {outcome.participant.code} supprimée",
-        changes={"status": [outcome.status, None], "observed_on": [outcome.observed_on.isoformat(), None]},
+        changes=audit.diff(audit.snapshot(outcome), {}),
     )
     db.session.delete(outcome)
     db.session.flush()
@@ -286,9 +271,6 @@ def purge_identities(actor, *, today: date | None = None, dry_run: bool = False)
 
 def export_participant_data(actor, participant: Participant) -> dict[str, Any]:
     """Everything Levier holds on one person, for a right-of-access request (GDPR art. 15)."""
-    from app.core.enums import Modality
-    from app.referential.queries import commune_name
-
     identity = participant.identity
     entries = db.session.scalars(
         select(HourEntry)

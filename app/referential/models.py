@@ -1,12 +1,14 @@
 """Reference data: territories, buyers, companies and structures, CPV codes."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core import audit
 from app.core.db import Base, TimestampMixin, in_check_sql, siret_check_sql
 from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
 
-# The nine territories of the Pas-de-Calais (domain.md section 1); also seeded by the first migration.
+# The nine territories of the Pas-de-Calais (docs/domain.md §1); also seeded by the first migration.
 PAS_DE_CALAIS_TERRITORIES = (
     ("arrageois", "Arrageois"),
     ("artois", "Artois"),
@@ -48,7 +50,7 @@ class Buyer(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(20), default=BuyerKind.OTHER)
     territory_id: Mapped[int | None] = mapped_column(ForeignKey("territories.id"))
-    # How the buyer defines "local" food (domain.md section 5).
+    # How the buyer defines "local" food (docs/domain.md §5).
     local_definition: Mapped[str] = mapped_column(String(20), default=LocalDefinition.DEPARTEMENT)
     local_radius_km: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -103,3 +105,26 @@ class CpvCode(Base):
     @property
     def full_code(self) -> str:
         return f"{self.code}-{self.check_digit}"
+
+
+audit.declare(Territory, code=_l("Code"), name=_l("Nom"), is_active=_l("Actif"))
+
+audit.declare(
+    Buyer,
+    siret=_l("SIRET"),
+    name=_l("Nom"),
+    kind=audit.Audited(_l("Type d'acheteur"), show=audit.as_label(BuyerKind)),
+    territory_id=audit.Audited(_l("Territoire"), ref=("Territory", "name")),
+    local_definition=audit.Audited(_l("Définition du local"), show=audit.as_label(LocalDefinition)),
+    local_radius_km=_l("Rayon du local (km)"),
+    is_active=_l("Actif"),
+)
+
+audit.declare(
+    Company,
+    identifier_type=audit.Audited(_l("Type d'identifiant"), show=audit.as_label(IdentifierType)),
+    identifier=_l("Identifiant"),
+    name=_l("Raison sociale"),
+    kind=audit.Audited(_l("Type de structure"), show=audit.as_label(StructureKind)),
+    commune_code=_l("Commune (code INSEE)"),
+)

@@ -1,8 +1,12 @@
-"""Communes of the Pas-de-Calais (INSEE COG 2025), read once from the shipped CSV."""
+"""Read side of the reference data: communes of the Pas-de-Calais (INSEE COG 2025, read once from the
+shipped CSV) and the CPV 2008 codes."""
 
 import csv
 from functools import cache
 from pathlib import Path
+
+from app.extensions import db
+from app.referential.models import CpvCode
 
 COMMUNES_CSV = Path(__file__).resolve().parent.parent / "data" / "cog_communes_2025_dep62.csv"
 
@@ -22,3 +26,8 @@ def commune_name(code: str | None) -> str:
 
 def commune_choices() -> list[tuple[str, str]]:
     return [("", "—")] + sorted(((c, f"{n} ({c})") for c, n in communes().items()), key=lambda x: x[1])
+
+
+def find_cpv(code: str) -> CpvCode | None:
+    """The CPV 2008 entry of an 8-digit ``code``, if listed."""
+    return db.session.get(CpvCode, code)

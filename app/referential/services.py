@@ -1,14 +1,17 @@
-"""Buyers and companies: found or created by identifier, every change audited."""
+"""Buyers and companies found or created by identifier, territories, the CPV list; every change audited."""
+
+import csv
+from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.core import audit
 from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.extensions import db
-from app.referential.models import Buyer, Company, Territory
+from app.referential.models import Buyer, Company, CpvCode, Territory
 
 
 def find_company(identifier: str, identifier_type: str = IdentifierType.SIRET) -> Company | None:
@@ -115,20 +118,8 @@ def find_or_create_buyer(actor, siret: str, name: str | None = None, **fields) -
     return buyer
 
 
-def _buyer_snapshot(buyer: Buyer) -> dict:
-    return {
-        "siret": buyer.siret,
-        "name": buyer.name,
-        "kind": buyer.kind,
-        "territory_id": buyer.territory_id,
-        "local_definition": buyer.local_definition,
-        "local_radius_km": buyer.local_radius_km,
-        "is_active": buyer.is_active,
-    }
-
-
 def _apply_buyer(buyer: Buyer, fields: dict) -> None:
-    """Check and copy buyer fields; a "local" radius only makes sense for the KM definition (domain.md §5)."""
+    """Check and copy buyer fields; a "local" radius only makes sense for the KM definition (docs/domain.md §5)."""
     siret = normalize_siret(fields.get("siret", buyer.siret))
     if not is_valid_siret(siret):
         raise ServiceError(_("SIRET d'acheteur invalide : %(siret)s.", siret=siret or "—"), "siret")
@@ -171,16 +162,16 @@ def create_buyer(actor, **fields) -> Buyer:
         "create",
         buyer,
         summary=f"Acheteur {buyer.name}",
-        changes=audit.diff({}, _buyer_snapshot(buyer)),
+        changes=audit.changes_since({}, buyer),
     )
     return buyer
 
 
 def update_buyer(actor, buyer: Buyer, **fields) -> Buyer:
-    before = _buyer_snapshot(buyer)
+    before = audit.snapshot(buyer)
     _apply_buyer(buyer, fields)
     db.session.flush()
-    changes = audit.diff(before, _buyer_snapshot(buyer))
+    changes = audit.changes_since(before, buyer)
     if changes:
         audit.record(actor, "update", buyer, summary=f"Acheteur {buyer.name}", changes=changes)
     return buyer
@@ -204,18 +195,13 @@ def save_territory(
     actor, territory: Territory | None, *, code: str, name: str, is_active: bool = True
 ) -> Territory:
     """Create (``territory`` None) or update a territory; reference data an administrator edits."""
-    before = (
-        {}
-        if territory is None
-        else {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
-    )
+    before = audit.snapshot(territory)
     territory = territory or Territory()
     with db.session.no_autoflush:
         _apply_territory(territory, code, name, is_active)
     db.session.add(territory)
     db.session.flush()
-    after = {"code": territory.code, "name": territory.name, "is_active": territory.is_active}
-    changes = audit.diff(before, after)
+    changes = audit.changes_since(before, territory)
     if changes:
         audit.record(
             actor,
@@ -225,16 +211,6 @@ def save_territory(
             changes=changes,
         )
     return territory
-
-
-def _company_snapshot(company: Company) -> dict:
-    return {
-        "identifier_type": company.identifier_type,
-        "identifier": company.identifier,
-        "name": company.name,
-        "kind": company.kind,
-        "commune_code": company.commune_code,
-    }
 
 
 def save_company(
@@ -266,7 +242,7 @@ def save_company(
         raise ServiceError(
             _("Une entreprise a déjà cet identifiant : %(name)s.", name=other.name), "identifier"
         )
-    before = {} if company is None else _company_snapshot(company)
+    before = audit.snapshot(company)
     if company is None:
         company = Company()
         db.session.add(company)
@@ -276,7 +252,7 @@ def save_company(
     company.kind = kind
     company.commune_code = (commune_code or "").strip() or None
     db.session.flush()
-    changes = audit.diff(before, _company_snapshot(company))
+    changes = audit.changes_since(before, company)
     if changes:
         audit.record(
             actor,
@@ -286,3 +262,23 @@ def save_company(
             changes=changes,
         )
     return company
+
+
+DEFAULT_CPV_CSV = Path(__file__).resolve().parent.parent / "data" / "cpv_2008_fr.csv"
+
+
+def load_cpv(path: Path) -> int:
+    """Replace the CPV list with the rows of a ``code,libelle_fr`` CSV (code as 45000000-7); return the count."""
+    rows = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            code, _, check = (row.get("code") or "").strip().partition("-")
+            label = (row.get("libelle_fr") or "").strip()
+            if len(code) != 8 or not code.isdigit() or len(check) != 1 or not label:
+                raise ServiceError(f"Ligne {line_number} : code CPV ou libellé invalide ({row!r}).")
+            rows.append({"code": code, "check_digit": check, "label": label[:400]})
+    if not rows:
+        raise ServiceError("Le fichier ne contient aucun code CPV.")
+    db.session.execute(delete(CpvCode))
+    db.session.execute(db.insert(CpvCode), rows)
+    return len(rows)

@@ -133,6 +133,54 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _breakdown(parts: list[str], data: dict[str, Any], _indicators) -> tuple[str, str] | None:
+    code, measure = parts[2], parts[3]
+    if measure == "label":
+        return None
+    title, count_unit = BREAKDOWNS[".".join(parts[:2])]
+    line_label = data[parts[0]][parts[1]][code]["label"]
+    if measure == "count":
+        return f"{BREAKDOWN_MEASURES['count'][count_unit]} {title} : {line_label}", count_unit
+    name, unit = BREAKDOWN_MEASURES[measure]
+    return f"{name} {title} : {line_label}", unit
+
+
+def _contract_hours(parts: list[str], data: dict[str, Any], _indicators) -> tuple[str, str] | None:
+    if parts[3] == "reference":
+        return None
+    label, unit = CONTRACT_HOURS[parts[3]]
+    return f"Marché {data['hours']['by_contract'][int(parts[2])]['reference']} : {label}", unit
+
+
+def _food(parts: list[str], _data, _indicators) -> tuple[str, str]:
+    if parts[1] == "by_family":
+        label, unit = FOOD[parts[3]]
+        return f"{FoodFamily.label_of(parts[2])} : {label}", unit
+    return FOOD[parts[1]]
+
+
+def _objective(parts: list[str], _data, indicators: Indicators) -> tuple[str, str] | None:
+    objective = indicators.objectives[int(parts[1])]
+    unit = OBJECTIVE_UNITS.get(objective.unit, "")
+    measures = {"target": ("cible", unit), "achieved": ("réalisé", unit), "reached": ("atteint", "")}
+    if parts[2] not in measures:
+        return None
+    name, unit = measures[parts[2]]
+    return f"{objective.label} : {name}", unit
+
+
+def _trend(parts: list[str], _data, indicators: Indicators) -> tuple[str, str] | None:
+    if parts[2] == "year":
+        return None
+    label, unit = TREND[parts[2]]
+    return f"{indicators.trend[int(parts[1])].year} : {label}", unit
+
+
+def _excluded(parts: list[str], _data, indicators: Indicators) -> tuple[str, str]:
+    labels = {e.code: e.label for e in indicators.excluded}
+    return str(labels.get(parts[1], parts[1])), "enregistrements"
+
+
 def _describe(key: str, data: dict[str, Any], indicators: Indicators) -> tuple[str, str] | None:
     """(label, unit) of a flattened key; None for a row that only names another (a line's label)."""
     if key in FIGURES:
@@ -140,45 +188,11 @@ def _describe(key: str, data: dict[str, Any], indicators: Indicators) -> tuple[s
     parts = key.split(".")
     group = ".".join(parts[:2])
     if group in BREAKDOWNS:
-        code, measure = parts[2], parts[3]
-        if measure == "label":
-            return None
-        title, count_unit = BREAKDOWNS[group]
-        line_label = data[parts[0]][parts[1]][code]["label"]
-        if measure == "count":
-            name = BREAKDOWN_MEASURES["count"][count_unit]
-            return f"{name} {title} : {line_label}", count_unit
-        name, unit = BREAKDOWN_MEASURES[measure]
-        return f"{name} {title} : {line_label}", unit
+        return _breakdown(parts, data, indicators)
     if group == "hours.by_contract":
-        row = data["hours"]["by_contract"][int(parts[2])]
-        if parts[3] == "reference":
-            return None
-        label, unit = CONTRACT_HOURS[parts[3]]
-        return f"Marché {row['reference']} : {label}", unit
-    if parts[0] == "food":
-        if parts[1] == "by_family":
-            label, unit = FOOD[parts[3]]
-            return f"{FoodFamily.label_of(parts[2])} : {label}", unit
-        return FOOD[parts[1]]
-    if parts[0] == "objectives":
-        objective = indicators.objectives[int(parts[1])]
-        unit = OBJECTIVE_UNITS.get(objective.unit, "")
-        measure = {"target": ("cible", unit), "achieved": ("réalisé", unit), "reached": ("atteint", "")}
-        if parts[2] not in measure:
-            return None
-        name, unit = measure[parts[2]]
-        return f"{objective.label} : {name}", unit
-    if parts[0] == "trend":
-        point = indicators.trend[int(parts[1])]
-        if parts[2] == "year":
-            return None
-        label, unit = TREND[parts[2]]
-        return f"{point.year} : {label}", unit
-    if parts[0] == "excluded":
-        labels = {e.code: e.label for e in indicators.excluded}
-        return str(labels.get(parts[1], parts[1])), "enregistrements"
-    return key, ""
+        return _contract_hours(parts, data, indicators)
+    describe = {"food": _food, "objectives": _objective, "trend": _trend, "excluded": _excluded}.get(parts[0])
+    return describe(parts, data, indicators) if describe else (key, "")
 
 
 def annex_table(indicators: Indicators) -> list[tuple[Any, ...]]:

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.referential.services import find_buyer
 from app.reports.exports import flatten, indicators_as_dict
 from app.reports.queries.indicators import compute_indicators
+from app.reports.services import generate_report_version, report_path
 
 report_cli = AppGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")
 
@@ -45,8 +46,6 @@ def indicators_command(siret, year, output):
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Copier aussi le PDF ici.")
 def generate_command(siret, year, output):
     """Generate a new version of the report (kept with the others) and optionally copy it to FILE.pdf."""
-    from app.reports.services import generate_report_version, report_path
-
     buyer = _buyer_or_fail(siret)
     version = generate_report_version(
         "ligne de commande", buyer, year, trigger=ReportTrigger.CLI, checkpoint=db.session.commit

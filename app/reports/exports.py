@@ -146,4 +146,3 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
             rows.extend(flatten(value, f"{prefix}.{index}"))
         return rows
     return [(prefix, data)]
-

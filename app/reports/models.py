@@ -1,4 +1,4 @@
-"""Every generated version of the annual SPASER report is kept (domain.md section 6)."""
+"""Every generated version of the annual SPASER report is kept (docs/domain.md §6)."""
 
 from datetime import datetime
 

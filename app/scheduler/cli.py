@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from app.core.dates import PARIS
 from app.core.formatting import datetime_fr
+from app.scheduler.jobs import JOB_ID, build_scheduler, generate_annual_reports
 
 scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
@@ -16,8 +17,6 @@ scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport a
 @scheduler_cli.command("run", help="Lancer le planificateur au premier plan, jusqu'à son arrêt.")
 def run_command():
     """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
-    from app.scheduler.jobs import JOB_ID, build_scheduler
-
     scheduler = build_scheduler(current_app._get_current_object())
     cron = current_app.config["REPORT_CRON"]
     click.echo(f"Planificateur démarré (rapports annuels : « {cron} », heure de Paris).")
@@ -39,8 +38,6 @@ def run_command():
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
 def annual_reports_command(on):
     """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""
-    from app.scheduler.jobs import generate_annual_reports
-
     now = on.replace(hour=12, tzinfo=PARIS) if on else datetime.now(PARIS)
     versions = generate_annual_reports(now)
     for version in versions:

@@ -14,10 +14,12 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
+from app import create_app
 from app.core.dates import PARIS
 from app.core.enums import ReportStatus, ReportTrigger
 from app.extensions import db
 from app.objectives.models import Objective
+from app.participants.services import purge_identities
 from app.referential.models import Buyer
 from app.reports.models import ReportVersion
 from app.reports.services import fail_stale_versions, generate_report_version, scheduled_report_exists
@@ -73,8 +75,6 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
 
 def annual_reports_job() -> None:
     """Entry point stored in the job store (by reference): run the job in an application context."""
-    from app import create_app
-
     app = _app or create_app()
     with app.app_context():
         generate_annual_reports(datetime.now(UTC))
@@ -82,9 +82,6 @@ def annual_reports_job() -> None:
 
 def purge_identities_job() -> None:
     """Entry point stored in the job store: erase the identities kept past the retention period."""
-    from app import create_app
-    from app.participants.services import purge_identities
-
     app = _app or create_app()
     with app.app_context():
         codes = purge_identities(SCHEDULER_ACTOR)

@@ -71,7 +71,7 @@ def upgrade():
     sa.UniqueConstraint('code', name=op.f('uq_territories_code')),
     sa.UniqueConstraint('name', name=op.f('uq_territories_name'))
     )
-    # The nine territories of the Pas-de-Calais (domain.md section 1), editable by an administrator.
+    # The nine territories of the Pas-de-Calais (docs/domain.md §1), editable by an administrator.
     op.bulk_insert(territories, [
         {"code": code, "name": name, "is_active": True}
         for code, name in (

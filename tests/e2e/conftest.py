@@ -68,8 +68,14 @@ def browser():
 
 
 @pytest.fixture(scope="package")
-def demo(app):
-    """The demo data set (four accounts, three years of contracts, hours, food, objectives, a report)."""
+def demo(app, tmp_path_factory):
+    """The demo data set (four accounts, three years of contracts, hours, food, objectives, a report).
+
+    Its reports go to a folder of their own: the tables are emptied afterwards, and a later test numbering
+    versions from 1 again must not find these files in its way.
+    """
+    storage = app.config["REPORT_STORAGE"]
+    app.config["REPORT_STORAGE"] = str(tmp_path_factory.mktemp("e2e-reports"))
     _empty_tables()
     _seed_reference_data()
     DemoBuilder(random.Random(62), today_paris()).build()
@@ -77,6 +83,7 @@ def demo(app):
     yield
     _empty_tables()
     _seed_reference_data()
+    app.config["REPORT_STORAGE"] = storage
 
 
 @pytest.fixture(scope="package")

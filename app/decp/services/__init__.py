@@ -22,8 +22,6 @@ from app.contracts.services import (
     ClauseData,
     ContractData,
     add_clause,
-    clause_snapshot,
-    contract_snapshot,
     create_contract,
     update_contract,
 )
@@ -31,7 +29,7 @@ from app.core import audit
 from app.core.db import utcnow
 from app.core.enums import ClauseKind, ContractSource, HoursMethod
 from app.core.errors import ServiceError
-from app.core.forms import normalize_siret
+from app.core.identifiers import normalize_siret
 from app.decp.services.normalize import Record, Rejected, buyer_siret_of, normalize_record
 from app.decp.services.reader import iter_records
 from app.decp.services.summary import ImportSummary
@@ -352,7 +350,7 @@ def contract_data(record: Record, buyer_id: int, contract: Contract | None) -> C
 
 def _same(contract: Contract, data: ContractData) -> bool:
     """Compare what the record would write with what is stored (DECP fields only)."""
-    stored = contract_snapshot(contract)
+    stored = audit.snapshot(contract)
     wanted = {key: getattr(data, key) for key in stored if key != "holders"}
     wanted["environmental_considerations"] = sorted(data.environmental_considerations)
     wanted["object"] = data.object.strip()
@@ -383,7 +381,7 @@ def add_missing_clauses(actor, contract: Contract, kinds: list[str], *, flush: b
                 "create",
                 clause,
                 summary=f"Clause {ClauseKind.label_of(kind)} — marché {contract.reference} (DECP)",
-                changes=audit.diff({}, clause_snapshot(clause)),
+                changes=audit.changes_since({}, clause),
             )
         else:
             add_clause(actor, contract, ClauseData(kind=kind, needs_review=True), flush=flush)

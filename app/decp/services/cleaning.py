@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from app.core.forms import is_valid_siret, normalize_cpv, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_cpv, normalize_siret
 
 Warn = Callable[[str, str], None]
 

@@ -19,7 +19,7 @@ from app.core.enums import (
     Nature,
     Procedure,
 )
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.decp.services import cleaning
 from app.decp.services.cleaning import Warn, clean_text, fold
 from app.decp.services.reader import CONCESSION

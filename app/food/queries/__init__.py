@@ -1,4 +1,4 @@
-"""Food purchasing figures (domain.md section 5), computed in SQL; the site pages and the report read them.
+"""Food purchasing figures (docs/domain.md §5), computed in SQL; the site pages and the report read them.
 
 EGalim (Code rural R230-30-1): a product counts in one group only, organic first, then the official quality
 labels (SIQO), then the other EGalim characteristics. Short circuit and local are reported apart and may

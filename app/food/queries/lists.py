@@ -158,5 +158,5 @@ def active_buyers() -> list[Buyer]:
 
 
 def buyer_objective(buyer_id: int, year: int) -> Objective | None:
-    """The buyer's SPASER objectives of the year (domain.md section 6), if an administrator set them."""
+    """The buyer's SPASER objectives of the year (docs/domain.md §6), if an administrator set them."""
     return db.session.scalar(select(Objective).where(Objective.buyer_id == buyer_id, Objective.year == year))

@@ -17,7 +17,7 @@ from app.core.enums import (
     LocalDefinition,
 )
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.extensions import db
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.referential.models import Buyer
@@ -71,16 +71,12 @@ def _site_values(data: SiteData, site: CateringSite | None = None) -> dict:
     }
 
 
-def _snapshot(obj, names) -> dict:
-    return {name: getattr(obj, name) for name in names}
-
-
 def _update(actor, obj, values: dict, label: str) -> None:
     """Set the values; the audit log gets an entry only when one of them really changed."""
-    before = _snapshot(obj, values)
+    before = audit.snapshot(obj)
     for name, value in values.items():
         setattr(obj, name, value)
-    changes = audit.diff(before, values)
+    changes = audit.changes_since(before, obj)
     if changes:
         audit.record(actor, "update", obj, summary=f"{label} {obj.name}", changes=changes)
     db.session.flush()
@@ -182,9 +178,9 @@ def update_local_definition(actor, buyer: Buyer, definition: str, radius_km: int
             raise ServiceError(_("Indiquez un rayon en kilomètres strictement positif."), "local_radius_km")
     else:
         radius_km = None
-    before = _snapshot(buyer, ("local_definition", "local_radius_km"))
+    before = audit.snapshot(buyer)
     buyer.local_definition, buyer.local_radius_km = definition, radius_km
-    changes = audit.diff(before, {"local_definition": definition, "local_radius_km": radius_km})
+    changes = audit.changes_since(before, buyer)
     if changes:
         audit.record(actor, "update", buyer, summary=f"Définition du local de {buyer.name}", changes=changes)
     db.session.flush()
@@ -206,6 +202,35 @@ class PurchaseData:
     origin: str | None = None
 
 
+def _check_amount(amount: Decimal | None) -> None:
+    if amount is None:
+        raise ServiceError(_("Le montant HT est obligatoire."), "amount_excl_tax")
+    if amount <= 0:
+        raise ServiceError(_("Le montant HT doit être strictement positif."), "amount_excl_tax")
+    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+        raise ServiceError(_("Montant HT invalide : deux décimales au plus."), "amount_excl_tax")
+
+
+def _origin_and_codes(data: PurchaseData) -> tuple[str | None, set[str]]:
+    """Check the characteristics and the origin, keeping origin FRANCE and the FRANCE characteristic together."""
+    codes = set(data.codes or [])
+    unknown = codes - set(FoodCharacteristic.codes())
+    if unknown:
+        raise ServiceError(
+            _("Caractéristique inconnue : %(codes)s.", codes=", ".join(sorted(unknown))), "codes"
+        )
+    origin = data.origin or None
+    if origin is not None and origin not in FoodOrigin.codes():
+        raise ServiceError(_("Origine inconnue : FRANCE ou EUROPE attendu."), "origin")
+    if origin == FoodOrigin.EUROPE and FoodCharacteristic.FRANCE in codes:
+        raise ServiceError(_("Un produit d'origine Europe ne peut pas être « Origine France »."), "origin")
+    if origin == FoodOrigin.FRANCE:
+        codes.add(FoodCharacteristic.FRANCE.value)
+    elif FoodCharacteristic.FRANCE in codes:
+        origin = FoodOrigin.FRANCE.value
+    return origin, codes
+
+
 def clean_purchase(data: PurchaseData) -> dict:
     """Check a purchase line and return the values to store; raise ServiceError in French otherwise.
 
@@ -222,27 +247,8 @@ def clean_purchase(data: PurchaseData) -> dict:
     if not description:
         raise ServiceError(_("La description du produit est obligatoire."), "description")
     amount = data.amount_excl_tax
-    if amount is None:
-        raise ServiceError(_("Le montant HT est obligatoire."), "amount_excl_tax")
-    if amount <= 0:
-        raise ServiceError(_("Le montant HT doit être strictement positif."), "amount_excl_tax")
-    if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-        raise ServiceError(_("Montant HT invalide : deux décimales au plus."), "amount_excl_tax")
-    codes = set(data.codes or [])
-    unknown = codes - set(FoodCharacteristic.codes())
-    if unknown:
-        raise ServiceError(
-            _("Caractéristique inconnue : %(codes)s.", codes=", ".join(sorted(unknown))), "codes"
-        )
-    origin = data.origin or None
-    if origin is not None and origin not in FoodOrigin.codes():
-        raise ServiceError(_("Origine inconnue : FRANCE ou EUROPE attendu."), "origin")
-    if origin == FoodOrigin.EUROPE and FoodCharacteristic.FRANCE in codes:
-        raise ServiceError(_("Un produit d'origine Europe ne peut pas être « Origine France »."), "origin")
-    if origin == FoodOrigin.FRANCE:
-        codes.add(FoodCharacteristic.FRANCE.value)
-    elif FoodCharacteristic.FRANCE in codes:
-        origin = FoodOrigin.FRANCE.value
+    _check_amount(amount)
+    origin, codes = _origin_and_codes(data)
     if data.supplier_id is not None and db.session.get(Supplier, data.supplier_id) is None:
         raise ServiceError(_("Fournisseur inconnu."), "supplier_id")
     return {
@@ -275,13 +281,13 @@ def update_purchase(actor, purchase: Purchase, data: PurchaseData) -> Purchase:
     if purchase.deleted_at is not None:
         raise ServiceError(_("Cet achat a été supprimé."))
     values = clean_purchase(data)
-    before = {**_snapshot(purchase, values.keys() - {"codes"}), "codes": purchase.codes}
+    before = audit.snapshot(purchase)
     codes = values.pop("codes")
     for name, value in values.items():
         setattr(purchase, name, value)
     if codes != purchase.codes:
         purchase.characteristics = [PurchaseCharacteristic(code=code) for code in codes]
-    changes = audit.diff(before, {**values, "codes": codes})
+    changes = audit.changes_since(before, purchase)
     if changes:
         audit.record(actor, "update", purchase, summary=_describe(purchase), changes=changes)
     db.session.flush()

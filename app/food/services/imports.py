@@ -15,11 +15,11 @@ from sqlalchemy import select
 from app.core import audit
 from app.core.enums import EGALIM_CHARACTERISTICS, FoodCharacteristic, FoodFamily, FoodOrigin
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.core.tabular import read_rows, text_of
 from app.extensions import db
 from app.food import services
-from app.food.models import CateringSite
+from app.food.models import CateringSite, Purchase
 from app.food.services import PurchaseData
 from app.food.services.cells import parse_amount, parse_codes, parse_date, parse_enum, parse_flag, siret_text
 
@@ -314,8 +314,6 @@ def apply_import(actor, result: ImportResult, *, source: str = "") -> int:
 
 def count_existing_duplicates(result: ImportResult) -> int:
     """Lines already recorded (same site, date, description and amount): a file imported twice shows here."""
-    from app.food.models import Purchase
-
     if not result.lines:
         return 0
     days = [line.data.purchased_on for line in result.lines]

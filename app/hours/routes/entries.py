@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.contracts.models import Clause
 from app.core.auth import role_required
 from app.core.dates import first_of_month, parse_month, today_paris
-from app.core.enums import Modality, Role
+from app.core.enums import ClauseKind, Modality, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.formatting import month_fr
@@ -57,8 +57,6 @@ FOLLOW_UP_HEADER = [
 
 
 def _followup_export(rows, fmt: str):
-    from app.core.enums import ClauseKind
-
     data = [
         [
             r.buyer_name,

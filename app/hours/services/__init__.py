@@ -16,6 +16,7 @@ from app.core.formatting import month_fr
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.services.access import can_log_hours
+from app.hours.services.resolve import resolve_employer, resolve_hours, resolve_modality, resolve_participant
 from app.hours.services.rules import (  # noqa: F401  (re-exported: the service API)
     HourLine,
     HoursRejected,
@@ -27,18 +28,6 @@ from app.hours.services.rules import (  # noqa: F401  (re-exported: the service 
 )
 from app.participants.models import Participant
 from app.referential.models import Company
-
-
-def entry_snapshot(entry: HourEntry) -> dict[str, Any]:
-    return {
-        "participant": entry.participant.code if entry.participant else entry.participant_id,
-        "clause_id": entry.clause_id,
-        "employer_id": entry.employer_id,
-        "modality": entry.modality,
-        "month": entry.month,
-        "hours": entry.hours,
-        "contract_type": entry.contract_type,
-    }
 
 
 def _summary(entry: HourEntry) -> str:
@@ -60,7 +49,7 @@ def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[Hour
     for line in lines:
         entry = existing.get(line.key)
         if entry is not None:
-            before = entry_snapshot(entry)
+            before = audit.snapshot(entry)
             entry.hours = entry.hours + line.hours
             db.session.flush()
             audit.record(
@@ -68,7 +57,7 @@ def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[Hour
                 "merge",
                 entry,
                 summary=_summary(entry),
-                changes=audit.diff(before, entry_snapshot(entry)),
+                changes=audit.changes_since(before, entry),
             )
         else:
             entry = HourEntry(
@@ -85,7 +74,7 @@ def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[Hour
             db.session.flush()
             existing[line.key] = entry
             audit.record(
-                actor, "create", entry, summary=_summary(entry), changes=audit.diff({}, entry_snapshot(entry))
+                actor, "create", entry, summary=_summary(entry), changes=audit.changes_since({}, entry)
             )
         if entry not in written:
             written.append(entry)
@@ -121,7 +110,7 @@ def update_hour_entry(actor, entry: HourEntry, changes: EntryChanges) -> HourEnt
             )
     if errors:
         raise HoursRejected(errors)
-    before = entry_snapshot(entry)
+    before = audit.snapshot(entry)
     entry.participant = line.participant
     entry.employer = line.employer
     entry.modality = line.modality
@@ -129,7 +118,7 @@ def update_hour_entry(actor, entry: HourEntry, changes: EntryChanges) -> HourEnt
     entry.hours = line.hours
     entry.contract_type = line.contract_type or None
     db.session.flush()
-    diff = audit.diff(before, entry_snapshot(entry))
+    diff = audit.changes_since(before, entry)
     if diff:
         audit.record(actor, "update", entry, summary=_summary(entry), changes=diff)
     return entry
@@ -139,7 +128,7 @@ def delete_hour_entry(actor, entry: HourEntry) -> None:
     if isinstance(actor, User) and not can_log_hours(actor, entry.clause):
         raise ServiceError(_("Vous ne suivez pas cette clause : suppression refusée."))
     audit.record(
-        actor, "delete", entry, summary=_summary(entry), changes=audit.diff(entry_snapshot(entry), {})
+        actor, "delete", entry, summary=_summary(entry), changes=audit.diff(audit.snapshot(entry), {})
     )
     db.session.delete(entry)
     db.session.flush()
@@ -164,13 +153,6 @@ class GridRow:
 
 def save_month_grid(actor, clause: Clause, month: date, rows: list[GridRow], *, merge: bool = False):
     """Save a month of one clause: every filled row or none (rows without hours are skipped)."""
-    from app.hours.services.resolve import (
-        resolve_employer,
-        resolve_hours,
-        resolve_modality,
-        resolve_participant,
-    )
-
     lines: list[HourLine] = []
     errors: list[LineError] = []
     for row in rows:

@@ -11,7 +11,7 @@ from app.contracts.models import Clause, Contract
 from app.core.dates import parse_month
 from app.core.enums import Modality
 from app.core.errors import ServiceError
-from app.core.forms import is_valid_siret, normalize_siret
+from app.core.identifiers import is_valid_siret, normalize_siret
 from app.extensions import db
 from app.participants.models import Participant
 from app.referential.models import Buyer, Company

@@ -1,4 +1,4 @@
-"""The rules an hour entry must follow (domain.md section 4); every error keeps its line number."""
+"""The rules an hour entry must follow (docs/domain.md §4); every error keeps its line number."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -1,4 +1,4 @@
-"""The annual SPASER follow-up report (domain.md section 6): cover, summary, one section per part, annex."""
+"""The annual SPASER follow-up report (docs/domain.md §6): cover, summary, one section per part, annex."""
 
 from flask_babel import gettext as _
 from reportlab.lib.units import mm

@@ -4,6 +4,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, extract, func,
 
 from app.contracts.models import Clause, Contract
 from app.hours.models import HourEntry
+from app.participants.models import Participant
 
 
 def year_of(column) -> ColumnElement:
@@ -73,8 +74,6 @@ def participants_in_year(buyer_id: int | None, year: int) -> Select:
 
 def age_band(year: int):
     """Age reached during ``year``: under 26, 26-49, 50 and over (the JEUNE and SENIOR criteria)."""
-    from app.participants.models import Participant
-
     age = year - Participant.birth_year
     return case(
         (Participant.birth_year.is_(None), None),

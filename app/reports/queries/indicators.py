@@ -1,6 +1,6 @@
 """Every figure of the annual SPASER report for a buyer (or all buyers) and a year, in SQL aggregates.
 
-Rules (domain.md section 6): contracts count in the year of their notification date; hours and food
+Rules (docs/domain.md §6): contracts count in the year of their notification date; hours and food
 purchases in the year of their month or date; archived contracts count nowhere, nor do their clauses'
 hours. Planned hours are those of the clauses of contracts whose execution period overlaps the year.
 """

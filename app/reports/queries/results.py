@@ -1,4 +1,4 @@
-"""The figures of the annual SPASER report as frozen dataclasses (domain.md section 6).
+"""The figures of the annual SPASER report as frozen dataclasses (docs/domain.md §6).
 
 ``app.reports.queries.indicators.compute_indicators`` fills them from SQL aggregates; the dashboard, the PDF,
 the CSV annex and the command line only read them.
