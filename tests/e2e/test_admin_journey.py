@@ -10,7 +10,7 @@ from app.extensions import db
 from app.main.demo_catalog import DEMO_PASSWORD
 from app.objectives.models import Objective
 from app.referential.models import Buyer
-from tests.e2e.checks import Journey, sign_in
+from tests.e2e.checks import DESKTOP, Journey, horizontal_overflow, sign_in
 
 
 def test_admin_sets_objectives_generates_a_report_and_finds_its_checksum(page):
@@ -19,6 +19,11 @@ def test_admin_sets_objectives_generates_a_report_and_finds_its_checksum(page):
     journey = Journey(page, "administrateur")
     sign_in(page, "admin@demo-levier.fr", DEMO_PASSWORD)
     journey.check("accueil")
+    for width in (1280, 1920):  # the longest menu (an admin's) holds on one line on desktops
+        page.set_viewport_size({"width": width, "height": 900})
+        assert horizontal_overflow(page) <= 0
+        assert page.locator("nav.navbar").bounding_box()["height"] < 70, f"the menu wraps at {width} px"
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("button", name="Administration").click()
     page.get_by_role("link", name="Objectifs SPASER").click()

@@ -32,8 +32,9 @@ def test_every_page_links_the_three_footer_pages(as_officer):
         assert f'href="{url}"' in page
 
 
-def test_personal_data_page_gives_the_retention_an_admin_set(client, admin):
+def test_personal_data_page_gives_the_retention_an_admin_set(client, admin, db):
     set_retention_years(admin, 3)
+    db.session.commit()
     page = html.unescape(client.get("/donnees-personnelles").get_data(as_text=True))
     assert "effacés automatiquement 3 ans" in page
 
