@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=fr-FR",  # date inputs as a French user sees them (jj/mm/aaaa)
+    "--lang=fr-FR",  # the browser of a French user (navigator.language, Accept-Language)
 ]
 
 
