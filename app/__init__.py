@@ -25,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_access_control(app)
+    register_transactions(app)
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -61,12 +62,15 @@ def register_extensions(app: Flask) -> None:
         from sqlalchemy import event
         from sqlalchemy.engine import Engine
 
+        from app.core.search import register_sqlite_fold
+
         @event.listens_for(Engine, "connect")
         def _sqlite_foreign_keys(dbapi_connection, connection_record):
             if type(dbapi_connection).__module__.startswith("sqlite3"):
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
+                register_sqlite_fold(dbapi_connection)
 
 
 BLUEPRINTS = (
@@ -98,6 +102,12 @@ def register_access_control(app: Flask) -> None:
         if endpoint in app.view_functions:
             make_public(app, endpoint)
     app.before_request(enforce_access)
+
+
+def register_transactions(app: Flask) -> None:
+    from app.core.transaction import register_request_transaction
+
+    register_request_transaction(app)
 
 
 def register_commands(app: Flask) -> None:

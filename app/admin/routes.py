@@ -1,7 +1,7 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.admin import bp
 from app.auth import services
@@ -11,7 +11,10 @@ from app.core import audit, audit_labels
 from app.core.audit import AuditEntry
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.errors import ServiceError
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
+from app.core.search import contains, search_filter
 from app.extensions import db
 
 
@@ -21,8 +24,7 @@ def users():
     query = select(User).order_by(User.email)
     search = request.args.get("q", "").strip()
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+        query = query.where(search_filter(search, User.email, User.full_name))
     role = request.args.get("role", "")
     if role in Role.codes():
         query = query.where(User.role == role)
@@ -38,10 +40,9 @@ def create_user():
             user = services.create_user(
                 current_user, form.email.data, form.password.data, form.role.data, form.full_name.data
             )
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.email)
         else:
-            db.session.commit()
             flash(_("Compte %(email)s créé.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -50,17 +51,16 @@ def create_user():
 @bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
         try:
             services.update_user(
                 current_user, user, role=form.role.data, full_name=form.full_name.data.strip()
             )
-        except services.AccountError as error:
-            form.role.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.role)
         else:
-            db.session.commit()
             flash(_("Compte %(email)s enregistré.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
@@ -69,13 +69,12 @@ def edit_user(user_id: int):
 @bp.route("/utilisateurs/<int:user_id>/activation", methods=["POST"])
 @role_required(Role.ADMIN)
 def toggle_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     try:
         services.set_user_active(current_user, user, request.form.get("active") == "1")
-    except services.AccountError as error:
-        flash(str(error), "danger")
+    except ServiceError as error:
+        flash_service_error(error)
     else:
-        db.session.commit()
         state = _("réactivé") if user.is_active else _("désactivé")
         flash(_("Compte %(email)s %(state)s.", email=user.email, state=state), "success")
     return redirect(url_for("admin.users"))
@@ -92,7 +91,7 @@ def audit_log():
     if object_type:
         query = query.where(AuditEntry.object_type == object_type)
     if actor:
-        query = query.where(AuditEntry.actor.ilike(f"%{actor}%"))
+        query = query.where(contains(AuditEntry.actor, actor))
     if action:
         query = query.where(AuditEntry.action == action)
     types = db.session.scalars(

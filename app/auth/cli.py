@@ -1,13 +1,13 @@
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.auth import services
 from app.auth.models import User
 from app.core.enums import Role
+from app.core.transaction import CommandGroup
 from app.extensions import db
 
-users_cli = AppGroup("users", help="Gérer les comptes utilisateurs.")
+users_cli = CommandGroup("users", help="Gérer les comptes utilisateurs.")
 
 
 @users_cli.command("create", help="Créer un compte (le mot de passe est demandé si --password est absent).")
@@ -23,7 +23,6 @@ def create_user_command(email, role, password, full_name):
         user = services.create_user("ligne de commande", email, password, role, full_name)
     except services.AccountError as error:
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(f"Compte créé : {user.email} ({Role.label_of(user.role)}).")
 
 

@@ -3,7 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.core.enums import Role
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, options
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -26,7 +26,7 @@ class UserCreateForm(BaseForm):
         ],
     )
     full_name = StringField(_l("Nom complet"), validators=[Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=Role.choices())
+    role = SelectField(_l("Rôle"), choices=options(Role.choices()))
     password = PasswordField(
         _l("Mot de passe initial"),
         validators=[
@@ -39,7 +39,7 @@ class UserCreateForm(BaseForm):
 
 class UserEditForm(BaseForm):
     full_name = StringField(_l("Nom complet"), validators=[Length(max=200)])
-    role = SelectField(_l("Rôle"), choices=Role.choices())
+    role = SelectField(_l("Rôle"), choices=options(Role.choices()))
     submit = SubmitField(_l("Enregistrer"))
 
 

@@ -1,19 +1,13 @@
-from urllib.parse import urlsplit
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.core.auth import authenticated, public
-from app.extensions import db
-
-
-def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.home")
+from app.core.errors import ServiceError
+from app.core.forms import attach_service_error
+from app.core.redirects import redirect_next
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -27,10 +21,9 @@ def login():
         if user is None:
             flash(_("Adresse ou mot de passe incorrect, ou compte désactivé."), "danger")
         else:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Bienvenue, %(name)s.", name=user.display_name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect_next("main.home")
     return render_template("auth/login.html", form=form)
 
 
@@ -51,10 +44,9 @@ def change_password():
             services.change_password(
                 current_user, current_user, form.current_password.data, form.new_password.data
             )
-        except services.AccountError as error:
-            form.current_password.errors.append(str(error))
+        except ServiceError as error:
+            attach_service_error(form, error, fallback=form.current_password)
         else:
-            db.session.commit()
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)

@@ -7,11 +7,12 @@ from app.auth.models import User
 from app.core import audit
 from app.core.db import utcnow
 from app.core.enums import Role
+from app.core.errors import ServiceError
 from app.extensions import db
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(ServiceError):
+    """A refused account change (the one service refusal type, kept under its historical name)."""
 
 
 def find_user_by_email(email: str) -> User | None:

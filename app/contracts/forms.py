@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -17,6 +16,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -26,12 +26,12 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
 from app.auth.models import User
 from app.contracts.queries import cpv_full_code
 from app.contracts.services import ClauseData, ContractData, HolderData
 from app.core.dates import add_months
+from app.core.db import Hours, Percent
 from app.core.enums import (
     CONCESSION_PROCEDURES,
     MARCHE_PROCEDURES,
@@ -43,7 +43,16 @@ from app.core.enums import (
     ReservedArticle,
     Role,
 )
-from app.core.forms import BaseForm, Cpv, FrenchDecimalField, PositiveMoney, Siret
+from app.core.forms import (
+    BaseForm,
+    Cpv,
+    FrenchDecimalField,
+    MultiCheckboxField,
+    PlausibleDateField,
+    PositiveMoney,
+    Siret,
+    options,
+)
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 from app.referential.queries import find_cpv
@@ -58,19 +67,6 @@ PLACE_TYPES = [
     ("Code pays", _l("Code pays")),
 ]
 HOLDER_ROWS_MIN = 2
-
-
-def decimal_field(label, validators=(), **kwargs) -> FrenchDecimalField:
-    """A French decimal typed in a text box: a number input refuses « 1 234,56 » and hides « 500,00 »."""
-    render_kw = {"inputmode": "decimal", **kwargs.pop("render_kw", {})}
-    return FrenchDecimalField(
-        label, validators=list(validators), widget=TextInput(), render_kw=render_kw, **kwargs
-    )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class HolderForm(Form):
@@ -110,15 +106,18 @@ class ContractForm(BaseForm):
         validators=[DataRequired(_l("L'objet est obligatoire.")), Length(max=1000)],
         render_kw={"rows": 2},
     )
-    kind = SelectField(_l("Type de contrat"), choices=ContractKind.choices())
-    nature = SelectField(_l("Nature"), choices=Nature.choices())
+    kind = SelectField(_l("Type de contrat"), choices=options(ContractKind.choices()))
+    nature = SelectField(_l("Nature"), choices=options(Nature.choices()))
     procedure = SelectField(
         _l("Procédure"),
-        choices={
-            "": [("", _l("— Non renseignée —"))],
-            _l("Marchés publics"): [(p.value, p.label) for p in MARCHE_PROCEDURES],
-            _l("Contrats de concession"): [(p.value, p.label) for p in CONCESSION_PROCEDURES],
-        },
+        choices=[
+            SelectChoice("", _l("— Non renseignée —")),
+            *(SelectChoice(p.value, p.label, optgroup=_l("Marchés publics")) for p in MARCHE_PROCEDURES),
+            *(
+                SelectChoice(p.value, p.label, optgroup=_l("Contrats de concession"))
+                for p in CONCESSION_PROCEDURES
+            ),
+        ],
         validators=[Optional()],
     )
     cpv_code = StringField(
@@ -127,30 +126,30 @@ class ContractForm(BaseForm):
         description=_l("Nomenclature CPV 2008, par exemple 45000000-7."),
         render_kw={"list": "cpv-suggestions", "autocomplete": "off", "placeholder": "45000000-7"},
     )
-    amount_excl_tax = decimal_field(
+    amount_excl_tax = FrenchDecimalField(
         _l("Montant (€ HT)"),
         validators=[Optional(), PositiveMoney()],
         description=_l("Montant forfaitaire ou estimé maximum."),
     )
-    notified_on = DateField(_l("Date de notification"), validators=[Optional()])
+    notified_on = PlausibleDateField(_l("Date de notification"), validators=[Optional()])
     duration_months = IntegerField(
         _l("Durée (mois)"),
         validators=[Optional(), NumberRange(min=1, message=_l("La durée doit être d'au moins un mois."))],
     )
-    ends_on = DateField(
+    ends_on = PlausibleDateField(
         _l("ou date de fin d'exécution"),
         validators=[Optional()],
         description=_l("Si vous l'indiquez, la durée en mois est calculée à partir de la notification."),
     )
     place_type = SelectField(
-        _l("Lieu d'exécution : type de code"), choices=PLACE_TYPES, validators=[Optional()]
+        _l("Lieu d'exécution : type de code"), choices=options(PLACE_TYPES), validators=[Optional()]
     )
     place_code = StringField(_l("Lieu d'exécution : code"), validators=[Optional(), Length(max=20)])
     territory_id = SelectField(
         _l("Territoire"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
     environmental_considerations = MultiCheckboxField(
-        _l("Considérations environnementales"), choices=EnvironmentalConsideration.choices()
+        _l("Considérations environnementales"), choices=options(EnvironmentalConsideration.choices())
     )
     holders = FieldList(FormField(HolderForm), min_entries=HOLDER_ROWS_MIN, max_entries=30)
 
@@ -163,11 +162,11 @@ class ContractForm(BaseForm):
             else (Buyer.is_active | (Buyer.id == current_buyer_id))
         )
         buyers = db.session.scalars(select(Buyer).where(active).order_by(Buyer.name)).all()
-        self.buyer_id.choices = [(b.id, f"{b.name} ({b.siret})") for b in buyers]
+        self.buyer_id.choices = options((b.id, f"{b.name} ({b.siret})") for b in buyers)
         territories = db.session.scalars(
             select(Territory).where(Territory.is_active).order_by(Territory.name)
         ).all()
-        self.territory_id.choices = [("", _l("— Aucun —"))] + [(t.id, t.name) for t in territories]
+        self.territory_id.choices = options(((t.id, t.name) for t in territories), blank=_l("— Aucun —"))
 
     def add_holder_row(self) -> None:
         """One more holder row (the « Ajouter une ligne » button works without JavaScript)."""
@@ -216,21 +215,10 @@ class ContractForm(BaseForm):
         duration = self.duration_months.data
         if self.ends_on.data and self.notified_on.data:
             duration = duration_between(self.notified_on.data, self.ends_on.data)
-        return ContractData(
-            buyer_id=self.buyer_id.data,
-            reference=self.reference.data.strip(),
-            object=self.object.data.strip(),
-            kind=self.kind.data,
-            nature=self.nature.data,
-            procedure=self.procedure.data or None,
-            cpv_code=self.cpv_code.data or None,
-            amount_excl_tax=self.amount_excl_tax.data,
-            notified_on=self.notified_on.data,
+        return super().to_data(
+            ContractData,
             duration_months=duration,
-            place_code=(self.place_code.data or "").strip() or None,
-            place_type=self.place_type.data or None,
             territory_id=self.territory_id.data or None,
-            environmental_considerations=list(self.environmental_considerations.data or []),
             holders=[
                 HolderData(identifier=entry.identifier.data, name=(entry.company_name.data or "").strip())
                 for entry in self.holders
@@ -292,20 +280,22 @@ class OnlyFor:
 
 
 class ClauseForm(BaseForm):
-    kind = SelectField(_l("Type de clause"), choices=ClauseKind.choices())
+    kind = SelectField(_l("Type de clause"), choices=options(ClauseKind.choices()))
     hours_method = SelectField(
         _l("Heures d'insertion prévues"),
-        choices=HoursMethod.choices(),
+        choices=options(HoursMethod.choices()),
         default=HoursMethod.MANUAL,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.RadioInput(),
     )
-    planned_hours = decimal_field(
+    planned_hours = FrenchDecimalField(
         _l("Heures prévues (saisie directe)"),
+        column=Hours,
         validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.MANUAL]), Optional()],
     )
-    labour_share = decimal_field(
+    labour_share = FrenchDecimalField(
         _l("Part de main-d'œuvre (%)"),
+        column=Percent,
         validators=[
             OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
             Optional(),
@@ -313,8 +303,9 @@ class ClauseForm(BaseForm):
         ],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
-    insertion_rate = decimal_field(
+    insertion_rate = FrenchDecimalField(
         _l("Taux d'insertion (%)"),
+        column=Percent,
         validators=[
             OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
             Optional(),
@@ -322,17 +313,18 @@ class ClauseForm(BaseForm):
         ],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
-    hourly_cost = decimal_field(
+    hourly_cost = FrenchDecimalField(
         _l("Coût horaire chargé (€ HT)"),
         validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]), Optional(), PositiveMoney()],
         description=_l("Souvent 25 à 30 €."),
     )
-    euros_per_hour = decimal_field(
+    euros_per_hour = FrenchDecimalField(
         _l("Forfait : 1 heure pour N € HT"),
-        [OnlyFor(KINDS_WITH_HOURS, [HoursMethod.FLAT]), Optional(), PositiveMoney()],
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.FLAT]), Optional(), PositiveMoney()],
     )
-    award_weight_percent = decimal_field(
+    award_weight_percent = FrenchDecimalField(
         _l("Pondération du critère social (%)"),
+        column=Percent,
         validators=[
             OnlyFor([ClauseKind.AWARD_CRITERION]),
             Optional(),
@@ -341,7 +333,7 @@ class ClauseForm(BaseForm):
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),
-        choices=[("", _l("— Non précisé —")), *ReservedArticle.choices()],
+        choices=options(ReservedArticle.choices(), blank=_l("— Non précisé —")),
         validators=[OnlyFor([ClauseKind.RESERVED]), Optional()],
     )
     facilitator_ids = SelectMultipleField(
@@ -351,7 +343,7 @@ class ClauseForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.facilitator_ids.choices = facilitator_choices()
+        self.facilitator_ids.choices = options(facilitator_choices())
         self.facilitator_ids.render_kw = {"size": min(6, max(3, len(self.facilitator_ids.choices)))}
 
     def fill_from(self, clause) -> None:
@@ -359,18 +351,7 @@ class ClauseForm(BaseForm):
         self.facilitator_ids.data = [u.id for u in clause.facilitators]
 
     def to_data(self, needs_review: bool = False) -> ClauseData:
-        has_hours = self.kind.data in KINDS_WITH_HOURS
-        return ClauseData(
-            kind=self.kind.data,
-            hours_method=self.hours_method.data if has_hours else HoursMethod.MANUAL,
-            planned_hours=self.planned_hours.data,
-            labour_share=self.labour_share.data,
-            insertion_rate=self.insertion_rate.data,
-            hourly_cost=self.hourly_cost.data,
-            euros_per_hour=self.euros_per_hour.data,
-            award_weight_percent=self.award_weight_percent.data,
-            reserved_article=self.reserved_article.data or None,
-            notes=(self.notes.data or "").strip(),
-            facilitator_ids=list(self.facilitator_ids.data or []),
-            needs_review=needs_review,
-        )
+        if self.kind.data in KINDS_WITH_HOURS:
+            return super().to_data(ClauseData, needs_review=needs_review)
+        # A reserved contract commits no hours, whatever the hidden calculator still holds.
+        return super().to_data(ClauseData, needs_review=needs_review, hours_method=HoursMethod.MANUAL)

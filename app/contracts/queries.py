@@ -12,6 +12,7 @@ from app.core.audit import AuditEntry
 from app.core.enums import ClauseKind, Nature, PurchaseCategory
 from app.core.figures import ZERO
 from app.core.identifiers import normalize_siret
+from app.core.search import contains, search_filter, starts_with
 from app.extensions import db
 from app.hours.queries import realized_hours_by_clause
 from app.referential.models import Buyer, Company, CpvCode
@@ -94,11 +95,10 @@ class ContractFilters:
 
 def _holder_matches(search: str):
     """Contracts one of whose holders matches: companies are few, so look them up first (indexed IN)."""
-    pattern = f"%{search.lower()}%"
-    conditions = [func.lower(Company.name).like(pattern)]
+    conditions = [contains(Company.name, search)]
     digits = normalize_siret(search)
     if digits.isdigit():
-        conditions.append(Company.identifier.like(f"{digits}%"))
+        conditions.append(starts_with(Company.identifier, digits))
     companies = select(Company.id).where(or_(*conditions))
     return Contract.id.in_(select(ContractHolder.contract_id).where(ContractHolder.company_id.in_(companies)))
 
@@ -130,11 +130,9 @@ def contracts_select(filters: ContractFilters) -> Select:
     else:
         statement = statement.where(Contract.archived_at.is_(None))
     if filters.search:
-        pattern = f"%{filters.search.lower()}%"
         statement = statement.where(
             or_(
-                func.lower(Contract.reference).like(pattern),
-                func.lower(Contract.object).like(pattern),
+                search_filter(filters.search, Contract.reference, Contract.object),
                 _holder_matches(filters.search),
             )
         )

@@ -30,9 +30,10 @@ from app.core.auth import role_required
 from app.core.dates import PARIS
 from app.core.enums import HoursMethod, Role
 from app.core.errors import ServiceError
-from app.core.forms import show_service_error
+from app.core.forms import flash_service_error, show_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
+from app.core.transaction import discard_changes
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 
@@ -40,11 +41,11 @@ READERS = (Role.OFFICER, Role.READER, Role.FACILITATOR)
 
 
 def _contract_or_404(contract_id: int) -> Contract:
-    return db.session.get(Contract, contract_id) or abort(404)
+    return db.get_or_404(Contract, contract_id)
 
 
 def _clause_or_404(clause_id: int) -> Clause:
-    return db.session.get(Clause, clause_id) or abort(404)
+    return db.get_or_404(Clause, clause_id)
 
 
 @bp.route("/")
@@ -84,6 +85,7 @@ def export_xlsx():
 
 def _attach_error(form, error: ServiceError) -> None:
     """Show a service refusal next to its field (``holders-N`` is the N-th filled holder row)."""
+    discard_changes()
     field = error.field or ""
     if field.startswith("holders-"):
         filled = [e for e in form.holders if (e.identifier.data or "").strip()]
@@ -122,11 +124,9 @@ def create():
         try:
             contract = services.create_contract(current_user, form.to_data())
         except ServiceError as error:
-            db.session.rollback()
             _attach_error(form, error)
             refused = True
         else:
-            db.session.commit()
             flash(_("Marché %(ref)s enregistré.", ref=contract.reference), "success")
             return redirect(url_for("contracts.view", contract_id=contract.id))
     return _render_contract_form(form, refused=refused)
@@ -147,17 +147,15 @@ def edit(contract_id: int):
         expected = int(form.version.data) if (form.version.data or "").isdigit() else None
         try:
             services.update_contract(current_user, contract, form.to_data(), expected_version=expected)
-            db.session.commit()
         except services.StaleContractError as error:
-            db.session.rollback()
+            discard_changes()
             conflict = audit.describe_changes("Contract", error.changes)
             form.version.data = contract.version
         except StaleDataError:
-            db.session.rollback()
+            discard_changes()
             conflict = []
             form.version.data = contract.version
         except ServiceError as error:
-            db.session.rollback()
             _attach_error(form, error)
             refused = True
         else:
@@ -186,7 +184,6 @@ def view(contract_id: int):
 def archive(contract_id: int):
     contract = _contract_or_404(contract_id)
     services.archive_contract(current_user, contract)
-    db.session.commit()
     flash(
         _(
             "Marché %(ref)s archivé : il n'apparaît plus dans les listes ni les rapports.",
@@ -202,7 +199,6 @@ def archive(contract_id: int):
 def restore(contract_id: int):
     contract = _contract_or_404(contract_id)
     services.restore_contract(current_user, contract)
-    db.session.commit()
     flash(_("Marché %(ref)s restauré.", ref=contract.reference), "success")
     return redirect(url_for("contracts.view", contract_id=contract.id))
 
@@ -234,11 +230,9 @@ def _clause_form_response(form, contract, clause=None):
             else:
                 services.update_clause(current_user, clause, form.to_data())
         except ServiceError as error:
-            db.session.rollback()
             show_service_error(form, error)
             refused = True
         else:
-            db.session.commit()
             flash(_("Clause enregistrée."), "success")
             return redirect(url_for("contracts.view", contract_id=contract.id, _anchor="clauses"))
     return render_template(
@@ -276,9 +270,7 @@ def delete_clause(clause_id: int):
     try:
         services.remove_clause(current_user, clause)
     except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+        flash_service_error(error)
     else:
-        db.session.commit()
         flash(_("Clause supprimée."), "success")
     return redirect(url_for("contracts.view", contract_id=contract_id, _anchor="clauses"))

@@ -6,6 +6,8 @@ from decimal import Decimal
 from sqlalchemy import DateTime, MetaData, Numeric, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from app.core.search import install_fold_function
+
 # Named constraints keep migrations portable between SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,6 +27,9 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={Decimal: Numeric(15, 2), datetime: DateTime(timezone=True)},
     )
+
+
+install_fold_function(Base.metadata)
 
 
 def utcnow() -> datetime:

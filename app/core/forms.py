@@ -1,21 +1,71 @@
 """Base form and the validators every feature shares (SIRET, CPV, money, month)."""
 
-from decimal import Decimal, InvalidOperation
+import dataclasses
+import re
+from datetime import date
+from decimal import Decimal
+from typing import get_args, get_origin, get_type_hints
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
+from sqlalchemy import Numeric
+from wtforms import DateField, DecimalField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from app.core.dates import parse_month
+from app.core.db import Money
 from app.core.identifiers import is_valid_siret, normalize_cpv, normalize_siret  # noqa: F401  (the form API)
+from app.core.transaction import discard_changes
 
 
 class BaseForm(FlaskForm):
-    """Every Levier form: CSRF-protected, French messages."""
+    """Every Levier form: CSRF-protected, French messages, and the one adapter to the services.
+
+    ``data_class`` names the dataclass a service takes; ``to_data()`` fills it from the fields of the
+    same names. Forms without one give a dict of their fields (keyword arguments of a service).
+    """
+
+    data_class: type | None = None
+    TECHNICAL_FIELDS = frozenset({"csrf_token", "submit"})
 
     class Meta:
         locales = ["fr_FR", "fr"]
+
+    def to_data(self, data_class: type | None = None, **values):
+        """The service's input: typed fields from the form, ``values`` for what the form does not hold.
+
+        Text is stripped; an empty optional value is None; a multiple choice is a list.
+        """
+        data_class = data_class or self.data_class
+        if data_class is None:
+            fields = {
+                name: field.data for name, field in self._fields.items() if name not in self.TECHNICAL_FIELDS
+            }
+            return {**fields, **values}
+        hints = get_type_hints(data_class)
+        for item in dataclasses.fields(data_class):
+            if item.name not in values and item.name in self._fields:
+                values[item.name] = _as_type(self._fields[item.name].data, hints.get(item.name))
+        return data_class(**values)
+
+
+def _as_type(value, hint):
+    """A field's value shaped for a dataclass annotation (``str``, ``str | None``, ``list[...]``)."""
+    arguments = get_args(hint)
+    optional = type(None) in arguments
+    base = next((a for a in arguments if a is not type(None)), hint) if optional else hint
+    if get_origin(base) is list or base is list:
+        return list(value or [])
+    if isinstance(value, str):
+        value = value.strip()
+    if optional and value == "":
+        return None
+    if base is str and value is None and not optional:
+        return ""
+    return value
 
 
 class Siret:
@@ -72,32 +122,62 @@ class PositiveMoney:
             raise StopValidation(_l("Deux décimales au plus (centimes)."))
 
 
+DECIMAL_PATTERN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+GROUP_SEPARATORS = (" ", "\xa0", "\u202f", "\u2009")  # space, no-break, narrow no-break, thin
+INVALID_NUMBER = _l("Nombre invalide (exemple : 1 234,56).")
+
+
+def parse_french_decimal(text: str | None, column: Numeric = Money) -> Decimal | None:
+    """The number typed in ``text`` (``1 234,56``, ``1234.56``, ``12 €``), None when blank.
+
+    The one decimal parser of Levier (forms and spreadsheet imports). Refused with a French message
+    (``ValueError``): exponents (``1e40``), ``NaN``, ``Infinity``, digits of other scripts (``²``, ``٣``),
+    and values the database column (``Numeric(precision, scale)``) cannot hold exactly.
+    """
+    cleaned = (text or "").strip()
+    for separator in GROUP_SEPARATORS:
+        cleaned = cleaned.replace(separator, "")
+    cleaned = cleaned.removesuffix("€").replace(",", ".")
+    if not cleaned:
+        return None
+    if not DECIMAL_PATTERN.fullmatch(cleaned):
+        raise ValueError(str(INVALID_NUMBER))
+    value = Decimal(cleaned)
+    scale = column.scale or 0
+    if abs(value) >= Decimal(10) ** (column.precision - scale):
+        limit = Decimal(10) ** (column.precision - scale) - Decimal(1).scaleb(-scale)
+        raise ValueError(str(_l("Nombre trop grand : %(limit)s au plus.", limit=_french(limit))))
+    if value != value.quantize(Decimal(1).scaleb(-scale)):
+        raise ValueError(
+            str(_l("%(n)s décimale(s) au plus.", n=scale)) if scale else str(_l("Nombre entier attendu."))
+        )
+    return value + 0  # drops a "-0"
+
+
+def _french(value: Decimal) -> str:
+    whole, _dot, decimals = format(value, "f").partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{grouped},{decimals}" if decimals else grouped
+
+
 class FrenchDecimalField(DecimalField):
-    """A decimal typed the French way: ``1 234,56`` as well as ``1234.56``.
+    """A decimal typed the French way (see ``parse_french_decimal``), bounded by its column's precision.
 
     A text input (``type="number"`` would refuse the comma and the spaces), with a decimal keypad on phones.
     """
 
     widget = TextInput()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, column: Numeric = Money, **kwargs):
+        self.column = column
         render_kw = {"inputmode": "decimal", **(kwargs.pop("render_kw", None) or {})}
+        kwargs.pop("widget", None)
         super().__init__(*args, render_kw=render_kw, **kwargs)
 
     def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        text = valuelist[0].strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        text = text.replace("€", "").replace(",", ".")
-        try:
-            self.data = Decimal(text)
-        except InvalidOperation:
-            self.data = None
-            raise ValueError(_l("Nombre invalide (exemple : 1 234,56).")) from None
-        if not self.data.is_finite():
-            self.data = None
-            raise ValueError(_l("Nombre invalide (exemple : 1 234,56)."))
+        self.data = None
+        if valuelist:
+            self.data = parse_french_decimal(valuelist[0], self.column)
 
     def _value(self):
         if self.raw_data:
@@ -107,8 +187,101 @@ class FrenchDecimalField(DecimalField):
         return format(self.data, "f").replace(".", ",")
 
 
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def check_plausible_date(value: date | None) -> None:
+    """Refuse a date outside 1990-2100 (a typo such as 0202 or 20255), with a French message."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            str(
+                _l(
+                    "Date invraisemblable : entre %(first)s et %(last)s.",
+                    first=EARLIEST_DATE.year,
+                    last=LATEST_DATE.year,
+                )
+            )
+        )
+
+
+class PlausibleDateField(DateField):
+    """A date from the browser's date picker (``yyyy-mm-dd``) or typed ``dd/mm/yyyy``, within 1990-2100."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            super().process_formdata([text])
+        except ValueError:
+            self.data = None
+            raise ValueError(
+                str(_l("Date invalide : format jj/mm/aaaa attendu (par exemple 12/05/2025)."))
+            ) from None
+        try:
+            check_plausible_date(self.data)
+        except ValueError:
+            self.data = None
+            raise
+
+
+class FrenchDateField(PlausibleDateField):
+    """The same date, in a text box that shows it ``dd/mm/yyyy`` (for pages without a date picker)."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d/%m/%Y") if self.data else ""
+
+
+class MonthField(StringField):
+    """A month typed ``AAAA-MM`` (or ``MM/AAAA``): its first day, within 1990-2100."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            month = parse_month(text)
+        except ValueError:
+            raise ValueError(str(_l("Mois invalide : format AAAA-MM attendu."))) from None
+        check_plausible_date(month)
+        self.data = month
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:%Y-%m}" if isinstance(self.data, date) else (self.data or "")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def options(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """Choices of a select field from ``(value, label)`` pairs (WTForms' ``SelectChoice``), blank first."""
+    choices = [SelectChoice(value, label) for value, label in pairs]
+    return [SelectChoice("", blank), *choices] if blank is not None else choices
+
+
 def attach_service_error(form, error, fallback=None) -> bool:
-    """Show a service refusal under the field it names (or ``fallback``); False when no field took it."""
+    """Show a service refusal under the field it names (or ``fallback``); False when no field took it.
+
+    A refusal discards what the request wrote (see ``app.core.transaction``): the view just shows it.
+    """
+    discard_changes()
     target = getattr(form, error.field or "", None)
     if target is None or not hasattr(target, "errors"):
         target = fallback
@@ -118,7 +291,20 @@ def attach_service_error(form, error, fallback=None) -> bool:
     return True
 
 
-def show_service_error(form, error, fallback=None) -> None:
-    """Show a service refusal under its field, otherwise above the form (``form.form_errors``)."""
-    if not attach_service_error(form, error, fallback):
+def flash_service_error(error, category: str = "danger") -> None:
+    """Show a service refusal as a flash message (no form on the page); discard what the request wrote."""
+    discard_changes()
+    flash(error.message, category)
+
+
+def show_service_error(form, error, fallback=None, *, as_flash: bool = False) -> None:
+    """Show a service refusal under its field, otherwise above the form (``form.form_errors``).
+
+    ``as_flash``: otherwise as a flash message, for pages that show no form-level errors.
+    """
+    if attach_service_error(form, error, fallback):
+        return
+    if as_flash:
+        flash(error.message, "danger")
+    else:
         form.form_errors.append(error.message)

@@ -1,6 +1,8 @@
-"""Date arithmetic in SQL for both SQLite and PostgreSQL (execution periods, months after a date)."""
+"""Dates in SQL for both SQLite and PostgreSQL: execution periods, months after a date, a calendar year."""
 
-from sqlalchemy import Date, Integer
+from datetime import date
+
+from sqlalchemy import Date, Integer, and_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -48,3 +50,8 @@ def _days_between_pg(element, compiler, **kw):
 def _days_between_sqlite(element, compiler, **kw):
     start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+def in_year(column, year: int):
+    """``column`` (a date) falls in calendar ``year``: a range, so that an index on the column serves it."""
+    return and_(column >= date(year, 1, 1), column < date(year + 1, 1, 1))

@@ -5,17 +5,16 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.identifiers import is_valid_siret, normalize_siret
+from app.core.transaction import CommandGroup, checkpoint, discard_changes
 from app.decp.exports import export_decp
 from app.decp.services import ImportSummary, import_decp
 from app.decp.services.cleaning import REJECTION_REASONS, WARNING_REASONS
 from app.decp.services.reader import CountingReader, UnreadableFile
-from app.extensions import db
 from app.referential.services import find_buyer
 
-decp_cli = AppGroup("decp", help="Données essentielles de la commande publique (import, export).")
+decp_cli = CommandGroup("decp", help="Données essentielles de la commande publique (import, export).")
 
 CLI_ACTOR = "import DECP (ligne de commande)"
 
@@ -37,17 +36,14 @@ def _run(stream, path: Path, dry_run: bool, buyer: str | None) -> ImportSummary:
     try:
         summary = import_decp(CLI_ACTOR, stream, name=str(path), buyer_siret=buyer)
     except UnreadableFile as error:
-        db.session.rollback()
+        discard_changes()
         summary = ImportSummary(file=str(path), error=str(error))
         return summary
-    except BaseException:
-        db.session.rollback()
-        raise
     summary.dry_run = dry_run
     if dry_run:
-        db.session.rollback()
+        discard_changes()
     else:
-        db.session.commit()
+        checkpoint()  # each file is its own transaction
     return summary
 
 

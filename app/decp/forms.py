@@ -4,10 +4,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from app.core.forms import BaseForm, Siret
+from app.core.forms import BaseForm, Siret, options
+from app.extensions import db
+from app.referential.models import Buyer
 
 # Uploads are processed within the request: beyond this size, use ``flask decp import``.
 UPLOAD_MAX_MEGABYTES = 2
@@ -47,3 +51,11 @@ class DecpExportForm(BaseForm):
         default=lambda: date.today().year - 1,
         validators=[DataRequired(_l("Indiquez l'année.")), NumberRange(1990, 2100, _l("Année invalide."))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        buyers = db.session.execute(select(Buyer.id, Buyer.name, Buyer.siret).order_by(Buyer.name))
+        self.buyer_id.choices = [
+            SelectChoice(0, "—"),
+            *options((b.id, f"{b.name} ({b.siret})") for b in buyers),
+        ]

@@ -5,10 +5,10 @@ import json
 from flask import Response, abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.transaction import discard_changes
 from app.decp import bp
 from app.decp.exports import export_decp
 from app.decp.forms import UPLOAD_MAX_MEGABYTES, DecpExportForm, DecpImportForm
@@ -45,24 +45,19 @@ def import_page():
                 batch_size=None,
             )
         except UnreadableFile as error:
-            db.session.rollback()
+            discard_changes()
             form.file.errors.append(
                 _("Fichier illisible, rien n'a été importé : %(error)s", error=str(error))
             )
         else:
             summary.dry_run = form.dry_run.data
             if summary.dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
+                discard_changes()
     return render_template("decp/import.html", form=form, summary=summary, reasons=WARNING_REASONS)
 
 
 def _export_form() -> DecpExportForm:
-    form = DecpExportForm(request.args)
-    buyers = db.session.execute(select(Buyer.id, Buyer.name, Buyer.siret).order_by(Buyer.name)).all()
-    form.buyer_id.choices = [(0, "—")] + [(b.id, f"{b.name} ({b.siret})") for b in buyers]
-    return form
+    return DecpExportForm(request.args)
 
 
 @bp.route("/export")
@@ -71,7 +66,7 @@ def export_page():
     form = _export_form()
     result = buyer = None
     if request.args and form.validate():
-        buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+        buyer = db.get_or_404(Buyer, form.buyer_id.data)
         result = export_decp(buyer, form.year.data)
     return render_template("decp/export.html", form=form, result=result, buyer=buyer)
 
@@ -82,7 +77,7 @@ def export_download():
     form = _export_form()
     if not form.validate():
         abort(400)
-    buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+    buyer = db.get_or_404(Buyer, form.buyer_id.data)
     result = export_decp(buyer, form.year.data)
     body = json.dumps(result.document, ensure_ascii=False, indent=2) + "\n"
     filename = f"decp_{buyer.siret}_{form.year.data}.json"

@@ -1,14 +1,13 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.errors import ServiceError
 from app.core.formatting import money
-from app.extensions import db
+from app.core.transaction import CommandGroup
 from app.food.services.imports import apply_import, parse_import
 
-food_cli = AppGroup("food", help="Achats alimentaires (import).")
+food_cli = CommandGroup("food", help="Achats alimentaires (import).")
 
 
 @food_cli.command("import")
@@ -29,8 +28,6 @@ def import_command(file: Path, dry_run: bool):
     try:
         apply_import("ligne de commande", result, source=file.name)
     except ServiceError as error:
-        db.session.rollback()
         click.echo(f"{error.message} Rien n'a été importé.", err=True)
-        raise SystemExit(1) from None
-    db.session.commit()
+        raise SystemExit(1) from None  # the command's transaction is rolled back
     click.echo(f"Import réussi : {summary}.")

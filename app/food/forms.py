@@ -1,48 +1,22 @@
 """Forms of the food pages: sites, suppliers, purchases, the import upload and the buyer's "local" setting."""
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.enums import CateringKind, FoodCharacteristic, FoodFamily, FoodOrigin, LocalDefinition
-from app.core.forms import BaseForm, FrenchDecimalField, PositiveMoney, Siret
-
-
-class FrenchDateField(StringField):
-    """A date typed dd/mm/yyyy (ISO yyyy-mm-dd accepted too, as browsers' date pickers send it)."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            return
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                self.data = datetime.strptime(text, pattern).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError(_l("Date invalide : format jj/mm/aaaa attendu (par exemple 12/05/2025)."))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%d/%m/%Y") if self.data else ""
-
-
-class FrenchAmountField(FrenchDecimalField):
-    """A text input: a browser's number input refuses "1 234,56" and blanks it after an error."""
-
-    widget = TextInput()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from app.core.forms import (
+    BaseForm,
+    FrenchDateField,
+    FrenchDecimalField,
+    MultiCheckboxField,
+    PositiveMoney,
+    Siret,
+    options,
+)
+from app.food.queries.lists import active_buyers, all_sites, all_suppliers
+from app.food.services import PurchaseData, SiteData, SupplierData
 
 
 def _optional_int(value):
@@ -50,13 +24,15 @@ def _optional_int(value):
 
 
 class SiteForm(BaseForm):
+    data_class = SiteData
+
     name = StringField(
         _l("Nom du site"), validators=[InputRequired(_l("Le nom du site est obligatoire.")), Length(max=255)]
     )
     buyer_id = SelectField(
         _l("Acheteur"), coerce=_optional_int, validators=[InputRequired(_l("Choisissez l'acheteur."))]
     )
-    kind = SelectField(_l("Type de site"), choices=CateringKind.choices())
+    kind = SelectField(_l("Type de site"), choices=options(CateringKind.choices()))
     siret = StringField(
         _l("SIRET de l'établissement"),
         validators=[Optional(), Siret()],
@@ -73,8 +49,14 @@ class SiteForm(BaseForm):
     is_active = BooleanField(_l("Site actif"), default=True)
     submit = SubmitField(_l("Enregistrer"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.buyer_id.choices = options(((b.id, b.name) for b in active_buyers()), blank=_l("— Choisir —"))
+
 
 class SupplierForm(BaseForm):
+    data_class = SupplierData
+
     name = StringField(
         _l("Nom du fournisseur"), validators=[InputRequired(_l("Le nom est obligatoire.")), Length(max=255)]
     )
@@ -86,6 +68,8 @@ class SupplierForm(BaseForm):
 
 
 class PurchaseForm(BaseForm):
+    data_class = PurchaseData
+
     purchased_on = FrenchDateField(
         _l("Date d'achat"), validators=[InputRequired(_l("La date d'achat est obligatoire (jj/mm/aaaa)."))]
     )
@@ -95,22 +79,33 @@ class PurchaseForm(BaseForm):
         validators=[InputRequired(_l("Choisissez le site."))],
     )
     supplier_id = SelectField(_l("Fournisseur"), coerce=_optional_int, validate_choice=False)
-    family = SelectField(_l("Famille de produits"), choices=FoodFamily.choices())
+    family = SelectField(_l("Famille de produits"), choices=options(FoodFamily.choices()))
     description = StringField(
         _l("Description du produit"),
         validators=[InputRequired(_l("La description du produit est obligatoire.")), Length(max=1000)],
     )
-    amount_excl_tax = FrenchAmountField(
+    amount_excl_tax = FrenchDecimalField(
         _l("Montant HT (€)"),
         validators=[InputRequired(_l("Le montant HT est obligatoire.")), PositiveMoney()],
         description=_l("Par exemple 1 234,56"),
     )
-    codes = MultiCheckboxField(_l("Caractéristiques"), choices=FoodCharacteristic.choices())
-    origin = SelectField(_l("Origine"), choices=[("", _l("Non renseignée")), *FoodOrigin.choices()])
+    codes = MultiCheckboxField(_l("Caractéristiques"), choices=options(FoodCharacteristic.choices()))
+    origin = SelectField(_l("Origine"), choices=options(FoodOrigin.choices(), blank=_l("Non renseignée")))
     submit = SubmitField(_l("Enregistrer l'achat"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        purchase = kwargs.get("obj")
+        sites = [s for s in all_sites() if s.is_active or (purchase and s.id == purchase.site_id)]
+        self.site_id.choices = options(
+            ((s.id, f"{s.name} ({s.buyer.name})") for s in sites), blank=_l("— Choisir —")
+        )
+        self.supplier_id.choices = options(
+            ((s.id, s.name) for s in all_suppliers()), blank=_l("— Aucun / inconnu —")
+        )
+
     def validate_supplier_id(self, field):
-        known = {value for value, _label in field.choices}
+        known = {field.coerce(choice.value) for choice in field.choices}
         if field.data not in known:
             raise ValidationError(_l("Fournisseur inconnu."))
 
@@ -128,7 +123,7 @@ class ImportForm(BaseForm):
 
 class LocalDefinitionForm(BaseForm):
     local_definition = SelectField(
-        _l("Un produit est local s'il vient de…"), choices=LocalDefinition.choices()
+        _l("Un produit est local s'il vient de…"), choices=options(LocalDefinition.choices())
     )
     local_radius_km = IntegerField(
         _l("Rayon (km)"),

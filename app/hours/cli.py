@@ -1,16 +1,15 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.enums import Modality
 from app.core.formatting import hours as fmt_hours
 from app.core.formatting import month_fr
-from app.extensions import db
+from app.core.transaction import CommandGroup, discard_changes
 from app.hours.services import log_hours
 from app.hours.services.imports import ImportFileError, plan_import
 
-hours_cli = AppGroup("hours", help="Heures d'insertion (import).")
+hours_cli = CommandGroup("hours", help="Heures d'insertion (import).")
 
 
 @hours_cli.command(
@@ -25,14 +24,13 @@ def import_command(file: Path, dry_run: bool):
     except ImportFileError as error:
         raise click.ClickException(error.message) from None
     if not plan.is_valid:
-        db.session.rollback()
         for error in plan.errors:
             prefix = f"Ligne {error.line} : " if error.line is not None else ""
             click.echo(prefix + error.message, err=True)
         raise click.ClickException(f"{len(plan.errors)} erreur(s) : rien n'a été importé.")
     total = sum((line.hours for line in plan.lines), start=0)
     if dry_run:
-        db.session.rollback()
+        discard_changes()
         for line in plan.lines:
             click.echo(
                 f"Ligne {line.line} : {line.participant.code} — {line.clause.contract.reference} — "
@@ -44,5 +42,4 @@ def import_command(file: Path, dry_run: bool):
         )
         return
     entries = log_hours("ligne de commande", plan.lines)
-    db.session.commit()
     click.echo(f"Import terminé : {len(entries)} saisie(s) créée(s), {fmt_hours(total)}.")

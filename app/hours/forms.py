@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired
-from wtforms.widgets import TextInput
 
+from app.core.db import Hours
 from app.core.enums import ContractType, Modality
-from app.core.forms import BaseForm, FrenchDecimalField
+from app.core.forms import BaseForm, FrenchDecimalField, MonthField, options
 
 
 class ImportForm(BaseForm):
@@ -22,13 +22,10 @@ class ImportForm(BaseForm):
 class EntryForm(BaseForm):
     participant_code = StringField(_l("Bénéficiaire (code)"), validators=[InputRequired()])
     employer_siret = StringField(_l("Employeur (SIRET)"), validators=[InputRequired()])
-    modality = SelectField(_l("Modalité"), choices=Modality.choices())
-    month = StringField(_l("Mois (AAAA-MM)"), validators=[InputRequired()])
+    modality = SelectField(_l("Modalité"), choices=options(Modality.choices()))
+    month = MonthField(_l("Mois (AAAA-MM)"), validators=[InputRequired()])
     hours = FrenchDecimalField(
-        _l("Heures"),
-        validators=[InputRequired(_l("Indiquez le nombre d'heures."))],
-        widget=TextInput(),
-        render_kw={"inputmode": "decimal"},
+        _l("Heures"), column=Hours, validators=[InputRequired(_l("Indiquez le nombre d'heures."))]
     )
-    contract_type = SelectField(_l("Type de contrat"), choices=[("", "—")] + ContractType.choices())
+    contract_type = SelectField(_l("Type de contrat"), choices=options(ContractType.choices(), blank="—"))
     submit = SubmitField(_l("Enregistrer"))

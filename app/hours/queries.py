@@ -14,7 +14,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     type_coerce,
 )
@@ -23,8 +22,9 @@ from app.contracts.models import Clause, Contract
 from app.core.dates import add_months, today_paris
 from app.core.db import Hours
 from app.core.figures import share
+from app.core.search import contains, search_filter
 from app.core.sql_dates import add_months as sql_add_months
-from app.core.sql_dates import days_between
+from app.core.sql_dates import days_between, in_year
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.participants.models import Participant
@@ -37,7 +37,7 @@ def realized_hours_select(year: int | None = None) -> Select:
         HourEntry.clause_id
     )
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     return statement
 
 
@@ -143,8 +143,7 @@ def filter_followup(
 ) -> Select:
     """Narrow a follow-up select; "behind" means realized below expected, sorted by the largest gap."""
     if search:
-        pattern = f"%{search}%"
-        statement = statement.where(or_(Contract.reference.ilike(pattern), Contract.object.ilike(pattern)))
+        statement = statement.where(search_filter(search, Contract.reference, Contract.object))
     if buyer_id:
         statement = statement.where(Contract.buyer_id == buyer_id)
     gap = statement.selected_columns.gap
@@ -215,11 +214,11 @@ def participant_totals_select(
         .order_by(func.sum(HourEntry.hours).desc(), Participant.code)
     )
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     if scope is not None:
         statement = statement.where(HourEntry.clause_id.in_(scope))
     if search:
-        statement = statement.where(Participant.code.ilike(f"%{search.strip()}%"))
+        statement = statement.where(contains(Participant.code, search.strip()))
     return statement
 
 
@@ -309,11 +308,11 @@ def entries_select(
     if clause_id:
         statement = statement.where(HourEntry.clause_id == clause_id)
     if participant_code:
-        statement = statement.where(Participant.code.ilike(f"%{participant_code.strip()}%"))
+        statement = statement.where(contains(Participant.code, participant_code.strip()))
     if month is not None:
         statement = statement.where(HourEntry.month == month)
     if year is not None:
-        statement = statement.where(func.extract("year", HourEntry.month) == year)
+        statement = statement.where(in_year(HourEntry.month, year))
     return statement
 
 

@@ -29,6 +29,7 @@ from app.core.enums import (
     ReservedArticle,
     StructureKind,
 )
+from app.core.transaction import transactional
 from app.extensions import db
 from app.food import services as food_services
 from app.hours import services as hour_services
@@ -413,6 +414,7 @@ class DemoBuilder:
 
 
 @click.command("demo", help="Remplir une base vide avec les données de démonstration et un compte par rôle.")
+@transactional
 @click.option("--seed", default=62, show_default=True, help="Graine du générateur (données reproductibles).")
 @click.option(
     "--if-empty", is_flag=True, help="Ne rien faire, sans erreur, si la base contient déjà des données."
@@ -429,7 +431,6 @@ def demo_command(seed: int, if_empty: bool):
             "Pour repartir de zéro : flask --app wsgi db downgrade base && flask --app wsgi db upgrade"
         )
     counts = DemoBuilder(random.Random(seed), today_paris()).build()
-    db.session.commit()
     click.echo("Données de démonstration créées :")
     for label, value in counts.items():
         click.echo(f"  {label:<24} {value}")

@@ -6,6 +6,7 @@ from app.auth.models import User
 from app.contracts.models import Clause, Contract, clause_facilitators
 from app.core.dates import today_paris
 from app.core.enums import ReportStatus, Role
+from app.core.sql_dates import in_year
 from app.extensions import db
 from app.hours.models import HourEntry
 from app.hours.queries import behind_schedule
@@ -31,7 +32,7 @@ def home_context(user) -> dict:
             "clause_count": _count(select(func.count()).select_from(my_clauses.subquery())),
             "hours_this_year": db.session.scalar(
                 select(func.coalesce(func.sum(HourEntry.hours), 0)).where(
-                    HourEntry.clause_id.in_(my_clauses), func.extract("year", HourEntry.month) == year
+                    HourEntry.clause_id.in_(my_clauses), in_year(HourEntry.month, year)
                 )
             ),
             "entries_this_month": _count(
@@ -47,7 +48,7 @@ def home_context(user) -> dict:
         return {
             "contract_count": _count(
                 select(func.count(Contract.id)).where(
-                    Contract.archived_at.is_(None), func.extract("year", Contract.notified_on) == year
+                    Contract.archived_at.is_(None), in_year(Contract.notified_on, year)
                 )
             ),
             "clauses_to_review": _count(

@@ -9,8 +9,9 @@ from app.core.auth import role_required
 from app.core.dates import today_paris
 from app.core.enums import Role
 from app.core.errors import ServiceError
-from app.core.forms import attach_service_error
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
+from app.core.search import search_filter
 from app.extensions import db
 from app.objectives import bp, services
 from app.objectives.forms import ObjectiveForm
@@ -32,7 +33,7 @@ def index():
     search = request.args.get("q", "").strip()
     statement = select(Buyer).order_by(Buyer.name)
     if search:
-        statement = statement.where(Buyer.name.ilike(f"%{search}%") | Buyer.siret.contains(search))
+        statement = statement.where(search_filter(search, Buyer.name, Buyer.siret))
     page = paginate(statement)
     objectives = {
         o.buyer_id: o
@@ -50,18 +51,16 @@ def index():
 @bp.route("/<int:buyer_id>/<int:year>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(buyer_id: int, year: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year = _year(year)
     objective = services.find_objective(buyer.id, year)
     form = ObjectiveForm(obj=objective)
     if form.validate_on_submit():
-        values = {field: getattr(form, field).data for field in services.FIELDS}
         try:
-            services.save_objective(current_user, buyer, year, values)
+            services.save_objective(current_user, buyer, year, form.to_data())
         except ServiceError as error:
             attach_service_error(form, error, fallback=form.social_contract_count_share)
         else:
-            db.session.commit()
             flash(_("Objectifs %(year)s de %(buyer)s enregistrés.", year=year, buyer=buyer.name), "success")
             return redirect(url_for("objectives.index", annee=year))
     previous = services.find_objective(buyer.id, year - 1)
@@ -73,13 +72,12 @@ def edit(buyer_id: int, year: int):
 @bp.route("/<int:buyer_id>/<int:year>/copier", methods=["POST"])
 @role_required(Role.ADMIN)
 def copy(buyer_id: int, year: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year = _year(year)
     try:
         services.copy_previous_year(current_user, buyer, year)
     except ServiceError as error:
-        flash(str(error), "danger")
+        flash_service_error(error)
     else:
-        db.session.commit()
         flash(_("Objectifs %(previous)s recopiés pour %(year)s.", previous=year - 1, year=year), "success")
     return redirect(url_for("objectives.edit", buyer_id=buyer.id, year=year))

@@ -1,10 +1,9 @@
 import click
-from flask.cli import AppGroup
 
-from app.extensions import db
+from app.core.transaction import CommandGroup, discard_changes
 from app.participants.services import purge_cutoff, purge_identities, retention_years
 
-participants_cli = AppGroup("participants", help="Bénéficiaires (purge des données personnelles).")
+participants_cli = CommandGroup("participants", help="Bénéficiaires (purge des données personnelles).")
 
 
 @participants_cli.command(
@@ -22,6 +21,4 @@ def purge_command(dry_run: bool):
     for code in codes:
         click.echo(f"  {code}")
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        discard_changes()

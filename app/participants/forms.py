@@ -1,34 +1,29 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.enums import Eligibility, Gender, OutcomeStatus, QualificationLevel
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, MultiCheckboxField, PlausibleDateField, options
+from app.participants.services import ParticipantData
 from app.referential.queries import commune_choices
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ParticipantForm(BaseForm):
-    gender = SelectField(_l("Genre"), choices=Gender.choices())
+    data_class = ParticipantData
+
+    gender = SelectField(_l("Genre"), choices=options(Gender.choices()))
     birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()])
     qualification_level = SelectField(
         _l("Niveau de qualification"),
-        choices=[("", "—")] + QualificationLevel.choices(),
+        choices=options(QualificationLevel.choices(), blank="—"),
         validate_choice=False,
     )
     is_qpv_resident = BooleanField(
@@ -37,7 +32,7 @@ class ParticipantForm(BaseForm):
     commune_code = SelectField(_l("Commune de résidence"), choices=[], validate_choice=False)
     criteria = MultiCheckboxField(
         _l("Critères d'éligibilité"),
-        choices=Eligibility.choices(),
+        choices=options(Eligibility.choices()),
         validators=[InputRequired(_l("Cochez au moins un critère d'éligibilité."))],
     )
     other_eligibility_reason = StringField(
@@ -56,12 +51,12 @@ class ParticipantForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_code.choices = commune_choices()
+        self.commune_code.choices = options(commune_choices())
 
 
 class OutcomeForm(BaseForm):
-    status = SelectField(_l("Situation"), choices=OutcomeStatus.choices())
-    observed_on = DateField(
+    status = SelectField(_l("Situation"), choices=options(OutcomeStatus.choices()))
+    observed_on = PlausibleDateField(
         _l("Observée le"), validators=[InputRequired(_l("Indiquez la date d'observation."))]
     )
     notes = TextAreaField(_l("Précisions"), validators=[Length(max=2000)], render_kw={"rows": 2})

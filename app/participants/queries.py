@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 
 from app.core.dates import add_months, today_paris
+from app.core.search import search_filter
 from app.core.sql_dates import add_months as sql_add_months
 from app.extensions import db
 from app.hours.models import HourEntry
@@ -18,12 +19,9 @@ def participant_search(search: str = "", criterion: str = "", gender: str = "") 
     statement = select(Participant).outerjoin(ParticipantIdentity).order_by(Participant.code)
     search = (search or "").strip()
     if search:
-        pattern = f"%{search}%"
         full_name = ParticipantIdentity.first_name + " " + ParticipantIdentity.last_name
         reversed_name = ParticipantIdentity.last_name + " " + ParticipantIdentity.first_name
-        statement = statement.where(
-            or_(Participant.code.ilike(pattern), full_name.ilike(pattern), reversed_name.ilike(pattern))
-        )
+        statement = statement.where(search_filter(search, Participant.code, full_name, reversed_name))
     if criterion:
         statement = statement.where(
             exists().where(

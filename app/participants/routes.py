@@ -11,9 +11,9 @@ from app.core.dates import today_paris
 from app.core.enums import Eligibility, Gender, QualificationLevel, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
-from app.core.forms import attach_service_error
+from app.core.forms import attach_service_error, flash_service_error
 from app.core.pagination import paginate
-from app.core.row_pagination import paginate_rows
+from app.core.redirects import redirect_next
 from app.core.tabular import download
 from app.extensions import db
 from app.hours import queries as hour_queries
@@ -31,24 +31,7 @@ def _facilitator_scope():
 
 
 def _participant(participant_id: int) -> Participant:
-    return db.session.get(Participant, participant_id) or abort(404)
-
-
-def _data_from(form: ParticipantForm) -> services.ParticipantData:
-    return services.ParticipantData(
-        gender=form.gender.data,
-        birth_year=form.birth_year.data,
-        qualification_level=form.qualification_level.data or None,
-        is_qpv_resident=form.is_qpv_resident.data,
-        commune_code=form.commune_code.data or None,
-        criteria=list(form.criteria.data or []),
-        other_eligibility_reason=form.other_eligibility_reason.data or "",
-        first_name=form.first_name.data or "",
-        last_name=form.last_name.data or "",
-        email=form.email.data or "",
-        phone=form.phone.data or "",
-        address=form.address.data or "",
-    )
+    return db.get_or_404(Participant, participant_id)
 
 
 # Statistical columns only: names and contact details never leave the application in an export.
@@ -110,12 +93,10 @@ def create():
     form = ParticipantForm()
     if form.validate_on_submit():
         try:
-            participant = services.create_participant(current_user, _data_from(form))
+            participant = services.create_participant(current_user, form.to_data())
         except ServiceError as error:
-            db.session.rollback()
             attach_service_error(form, error, fallback=form.gender)
         else:
-            db.session.commit()
             flash(_("Bénéficiaire %(code)s créé.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=None)
@@ -163,12 +144,10 @@ def edit(participant_id: int):
     form = ParticipantForm(data=initial)
     if form.validate_on_submit():
         try:
-            services.update_participant(current_user, participant, _data_from(form))
+            services.update_participant(current_user, participant, form.to_data())
         except ServiceError as error:
-            db.session.rollback()
             attach_service_error(form, error, fallback=form.gender)
         else:
-            db.session.commit()
             flash(_("Bénéficiaire %(code)s enregistré.", code=participant.code), "success")
             return redirect(url_for("participants.detail", participant_id=participant.id))
     return render_template("participants/form.html", form=form, participant=participant)
@@ -185,25 +164,22 @@ def record_outcome(participant_id: int):
                 current_user, participant, form.status.data, form.observed_on.data, form.notes.data
             )
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+            flash_service_error(error)
         else:
-            db.session.commit()
             flash(_("Sortie enregistrée pour %(code)s.", code=participant.code), "success")
     else:
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "danger")
-    return redirect(request.form.get("next") or url_for("participants.detail", participant_id=participant.id))
+    return redirect_next("participants.detail", participant_id=participant.id)
 
 
 @bp.route("/sorties/<int:outcome_id>/suppression", methods=["POST"])
 @role_required(Role.FACILITATOR)
 def delete_outcome(outcome_id: int):
-    outcome = db.session.get(Outcome, outcome_id) or abort(404)
+    outcome = db.get_or_404(Outcome, outcome_id)
     participant_id = outcome.participant_id
     services.delete_outcome(current_user, outcome)
-    db.session.commit()
     flash(_("Sortie supprimée."), "success")
     return redirect(url_for("participants.detail", participant_id=participant_id))
 
@@ -213,7 +189,7 @@ def delete_outcome(outcome_id: int):
 def outcomes_due():
     return render_template(
         "participants/outcomes_due.html",
-        page=paginate_rows(queries.outcomes_due_select(scope=_facilitator_scope())),
+        page=paginate(queries.outcomes_due_select(scope=_facilitator_scope()), rows=True),
         outcome_form=OutcomeForm(data={"observed_on": today_paris()}),
     )
 
@@ -226,7 +202,6 @@ def export_data(participant_id: int, fmt: str):
     if fmt not in ("json", "csv"):
         abort(404)
     data = services.export_participant_data(current_user, participant)
-    db.session.commit()
     name = f"donnees-{participant.code}"
     if fmt == "json":
         return download(json.dumps(data, ensure_ascii=False, indent=2), f"{name}.json", "application/json")
@@ -251,10 +226,8 @@ def erase(participant_id: int):
         try:
             services.erase_participant_identity(current_user, participant, form.reason.data or "")
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "warning")
+            flash_service_error(error, "warning")
         else:
-            db.session.commit()
             flash(
                 _(
                     "Identité de %(code)s effacée ; le code et les heures sont conservés.",
@@ -273,9 +246,8 @@ def settings():
         try:
             services.set_retention_years(current_user, form.years.data)
         except ServiceError as error:
-            form.years.errors.append(error.message)
+            attach_service_error(form, error, fallback=form.years)
         else:
-            db.session.commit()
             flash(_("Durée de conservation enregistrée."), "success")
             return redirect(url_for("participants.settings"))
     to_purge = db.session.scalars(services.identities_to_purge()).all()

@@ -1,13 +1,12 @@
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 
 from app.core.errors import ServiceError
-from app.extensions import db
+from app.core.transaction import CommandGroup
 from app.referential.services import DEFAULT_CPV_CSV, load_cpv
 
-ref_cli = AppGroup("ref", help="Données de référence (CPV, territoires).")
+ref_cli = CommandGroup("ref", help="Données de référence (CPV, territoires).")
 
 
 @ref_cli.command("load-cpv", help="Charger la nomenclature CPV 2008 (le CSV fourni, sauf fichier indiqué).")
@@ -18,5 +17,4 @@ def load_cpv_command(path):
         count = load_cpv(path or DEFAULT_CPV_CSV)
     except ServiceError as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
     click.echo(f"{count} codes CPV chargés.")

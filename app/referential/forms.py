@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from app.core.enums import BuyerKind, IdentifierType, LocalDefinition, StructureKind
-from app.core.forms import BaseForm, Siret
+from app.core.forms import BaseForm, Siret, options
 from app.extensions import db
 from app.referential.models import Territory
 
@@ -14,13 +14,13 @@ from app.referential.models import Territory
 class BuyerForm(BaseForm):
     siret = StringField(_l("SIRET"), validators=[DataRequired(_l("Le SIRET est obligatoire.")), Siret()])
     name = StringField(_l("Nom"), validators=[DataRequired(_l("Le nom est obligatoire.")), Length(max=255)])
-    kind = SelectField(_l("Type d'acheteur"), choices=BuyerKind.choices())
+    kind = SelectField(_l("Type d'acheteur"), choices=options(BuyerKind.choices()))
     territory_id = SelectField(
         _l("Territoire"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
     local_definition = SelectField(
         _l("Définition d'un produit « local »"),
-        choices=LocalDefinition.choices(),
+        choices=options(LocalDefinition.choices()),
         description=_l("Sert au calcul de la part locale des achats alimentaires."),
     )
     local_radius_km = IntegerField(
@@ -34,7 +34,7 @@ class BuyerForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         territories = db.session.scalars(select(Territory).order_by(Territory.name)).all()
-        self.territory_id.choices = [("", _l("— Aucun —"))] + [(t.id, t.name) for t in territories]
+        self.territory_id.choices = options(((t.id, t.name) for t in territories), blank=_l("— Aucun —"))
 
 
 class TerritoryForm(BaseForm):
@@ -52,7 +52,7 @@ class TerritoryForm(BaseForm):
 
 
 class CompanyForm(BaseForm):
-    identifier_type = SelectField(_l("Type d'identifiant"), choices=IdentifierType.choices())
+    identifier_type = SelectField(_l("Type d'identifiant"), choices=options(IdentifierType.choices()))
     identifier = StringField(
         _l("Identifiant (SIRET)"),
         validators=[DataRequired(_l("L'identifiant est obligatoire.")), Length(max=40)],
@@ -61,7 +61,7 @@ class CompanyForm(BaseForm):
         _l("Raison sociale"),
         validators=[DataRequired(_l("La raison sociale est obligatoire.")), Length(max=255)],
     )
-    kind = SelectField(_l("Type de structure"), choices=StructureKind.choices())
+    kind = SelectField(_l("Type de structure"), choices=options(StructureKind.choices()))
     commune_code = StringField(
         _l("Commune (code INSEE)"),
         validators=[Optional(), Regexp(r"^[0-9][0-9AB][0-9]{3}$", message=_l("Code INSEE à 5 caractères."))],

@@ -1,15 +1,16 @@
 """Reference data pages: buyers and territories (administrators), companies, CPV search and lookup."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from app.core.auth import authenticated, role_required
 from app.core.enums import Role, StructureKind
 from app.core.errors import ServiceError
 from app.core.forms import show_service_error
 from app.core.pagination import paginate
+from app.core.search import contains, starts_with
 from app.extensions import db
 from app.referential import bp, services
 from app.referential.forms import BuyerForm, CompanyForm, TerritoryForm
@@ -19,14 +20,12 @@ CPV_LOOKUP_LIMIT = 15
 
 
 def _save(form, save, success: str, endpoint: str):
-    """Run ``save`` (a service call), commit and redirect; on refusal, roll back and show the message."""
+    """Run ``save`` (a service call) and redirect; on refusal, show the message (nothing is saved)."""
     try:
         save()
     except ServiceError as error:
-        db.session.rollback()
         show_service_error(form, error)
         return None
-    db.session.commit()
     flash(success, "success")
     return redirect(url_for(endpoint))
 
@@ -40,23 +39,10 @@ def buyers():
     search = request.args.get("q", "").strip()
     query = select(Buyer).order_by(Buyer.name)
     if search:
-        pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Buyer.name).like(pattern), Buyer.siret.like(f"{search.replace(' ', '')}%"))
+            or_(contains(Buyer.name, search), starts_with(Buyer.siret, search.replace(" ", "")))
         )
     return render_template("referential/buyers.html", page=paginate(query), search=search)
-
-
-def _buyer_fields(form) -> dict:
-    return {
-        "siret": form.siret.data,
-        "name": form.name.data,
-        "kind": form.kind.data,
-        "territory_id": form.territory_id.data,
-        "local_definition": form.local_definition.data,
-        "local_radius_km": form.local_radius_km.data,
-        "is_active": form.is_active.data,
-    }
 
 
 @bp.route("/acheteurs/nouveau", methods=["GET", "POST"])
@@ -66,7 +52,7 @@ def create_buyer():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.create_buyer(current_user, **_buyer_fields(form)),
+            lambda: services.create_buyer(current_user, **form.to_data()),
             _("Acheteur %(name)s créé.", name=form.name.data),
             "referential.buyers",
         )
@@ -80,12 +66,12 @@ def create_buyer():
 @bp.route("/acheteurs/<int:buyer_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_buyer(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     form = BuyerForm(obj=buyer)
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.update_buyer(current_user, buyer, **_buyer_fields(form)),
+            lambda: services.update_buyer(current_user, buyer, **form.to_data()),
             _("Acheteur %(name)s enregistré.", name=form.name.data),
             "referential.buyers",
         )
@@ -116,9 +102,7 @@ def create_territory():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_territory(
-                current_user, None, code=form.code.data, name=form.name.data, is_active=form.is_active.data
-            ),
+            lambda: services.save_territory(current_user, None, **form.to_data()),
             _("Territoire %(name)s créé.", name=form.name.data),
             "referential.territories",
         )
@@ -132,18 +116,12 @@ def create_territory():
 @bp.route("/territoires/<int:territory_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_territory(territory_id: int):
-    territory = db.session.get(Territory, territory_id) or abort(404)
+    territory = db.get_or_404(Territory, territory_id)
     form = TerritoryForm(obj=territory)
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_territory(
-                current_user,
-                territory,
-                code=form.code.data,
-                name=form.name.data,
-                is_active=form.is_active.data,
-            ),
+            lambda: services.save_territory(current_user, territory, **form.to_data()),
             _("Territoire %(name)s enregistré.", name=form.name.data),
             "referential.territories",
         )
@@ -167,25 +145,12 @@ def companies():
     kind = request.args.get("kind", "")
     query = select(Company).order_by(Company.name)
     if search:
-        pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(
-                func.lower(Company.name).like(pattern), Company.identifier.like(f"{search.replace(' ', '')}%")
-            )
+            or_(contains(Company.name, search), starts_with(Company.identifier, search.replace(" ", "")))
         )
     if kind in StructureKind.codes():
         query = query.where(Company.kind == kind)
     return render_template("referential/companies.html", page=paginate(query), search=search, kind=kind)
-
-
-def _company_fields(form) -> dict:
-    return {
-        "identifier": form.identifier.data,
-        "name": form.name.data,
-        "identifier_type": form.identifier_type.data,
-        "kind": form.kind.data,
-        "commune_code": form.commune_code.data,
-    }
 
 
 @bp.route("/entreprises/nouvelle", methods=["GET", "POST"])
@@ -195,7 +160,7 @@ def create_company():
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_company(current_user, None, **_company_fields(form)),
+            lambda: services.save_company(current_user, None, **form.to_data()),
             _("Entreprise %(name)s créée.", name=form.name.data),
             "referential.companies",
         )
@@ -212,12 +177,12 @@ def create_company():
 @bp.route("/entreprises/<int:company_id>", methods=["GET", "POST"])
 @role_required(Role.OFFICER, Role.FACILITATOR)
 def edit_company(company_id: int):
-    company = db.session.get(Company, company_id) or abort(404)
+    company = db.get_or_404(Company, company_id)
     form = CompanyForm(obj=company)
     if form.validate_on_submit():
         response = _save(
             form,
-            lambda: services.save_company(current_user, company, **_company_fields(form)),
+            lambda: services.save_company(current_user, company, **form.to_data()),
             _("Entreprise %(name)s enregistrée.", name=form.name.data),
             "referential.companies",
         )
@@ -236,9 +201,9 @@ def cpv_select(search: str):
     query = select(CpvCode).order_by(CpvCode.code)
     digits = search.replace("-", "").replace(" ", "")
     if digits.isdigit():
-        return query.where(CpvCode.code.like(f"{digits[:8]}%"))
+        return query.where(starts_with(CpvCode.code, digits[:8]))
     if search:
-        query = query.where(func.lower(CpvCode.label).like(f"%{search.lower()}%"))
+        query = query.where(contains(CpvCode.label, search))
     return query
 
 

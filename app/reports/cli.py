@@ -4,16 +4,15 @@ import json
 import shutil
 
 import click
-from flask.cli import AppGroup
 
 from app.core.enums import ReportStatus, ReportTrigger
-from app.extensions import db
+from app.core.transaction import CommandGroup, checkpoint
 from app.referential.services import find_buyer
 from app.reports.exports import flatten, indicators_as_dict
 from app.reports.queries.indicators import compute_indicators
 from app.reports.services import generate_report_version, report_path
 
-report_cli = AppGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")
+report_cli = CommandGroup("report", help="Rapport annuel SPASER (indicateurs, génération).")
 
 
 def _buyer_or_fail(siret: str):
@@ -48,10 +47,10 @@ def generate_command(siret, year, output):
     """Generate a new version of the report (kept with the others) and optionally copy it to FILE.pdf."""
     buyer = _buyer_or_fail(siret)
     version = generate_report_version(
-        "ligne de commande", buyer, year, trigger=ReportTrigger.CLI, checkpoint=db.session.commit
+        "ligne de commande", buyer, year, trigger=ReportTrigger.CLI, checkpoint=checkpoint
     )
-    db.session.commit()
     if version.status != ReportStatus.DONE:
+        checkpoint()  # the failed version is kept, as every version is
         raise click.ClickException(f"Échec de la génération (version {version.version}) : {version.error}")
     if output:
         shutil.copyfile(report_path(version), output)

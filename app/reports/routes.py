@@ -13,7 +13,10 @@ from app.core.dates import today_paris
 from app.core.enums import ReportStatus, ReportTrigger, Role
 from app.core.errors import ServiceError
 from app.core.formatting import hours
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
+from app.core.redirects import safe_next
+from app.core.transaction import checkpoint
 from app.extensions import db
 from app.referential.models import Buyer, Territory
 from app.reports import annex, bp, services
@@ -102,10 +105,9 @@ def _versions_select(buyer: Buyer | None, year: int | None):
     return statement
 
 
-def _generate_form(buyers, buyer=None, year=None) -> GenerateReportForm:
+def _generate_form(buyer=None, year=None) -> GenerateReportForm:
     form = GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
-    form.buyer_id.choices = [(b.id, b.name) for b in buyers]
-    form.current_year = today_paris().year
+    form.current_year = today_paris().year  # an unfinished year gets a warning
     return form
 
 
@@ -128,7 +130,7 @@ def dashboard():
         link=list_link,
         territory_ids={t.name: t.id for t in db.session.scalars(select(Territory))},
         objective_value=format_value,
-        generate_form=_generate_form(buyers, buyer, year) if current_user.has_role(Role.ADMIN) else None,
+        generate_form=_generate_form(buyer, year) if current_user.has_role(Role.ADMIN) else None,
     )
 
 
@@ -170,7 +172,7 @@ def versions():
         buyers=buyers,
         buyer=buyer,
         year=year,
-        generate_form=_generate_form(buyers, buyer, year or today_paris().year - 1)
+        generate_form=_generate_form(buyer, year or today_paris().year - 1)
         if current_user.has_role(Role.ADMIN)
         else None,
     )
@@ -179,7 +181,7 @@ def versions():
 @bp.route("/versions/<int:version_id>/telecharger")
 @role_required(*VIEWERS)
 def download(version_id: int):
-    version = db.session.get(ReportVersion, version_id) or abort(404)
+    version = db.get_or_404(ReportVersion, version_id)
     if version.status != ReportStatus.DONE:
         abort(404)
     if not services.verify_checksum(version):
@@ -187,7 +189,6 @@ def download(version_id: int):
         flash(_("Le fichier de ce rapport est introuvable ou altéré : régénérez-le."), "danger")
         return redirect(url_for("reports.versions"))
     services.record_download(current_user, version)
-    db.session.commit()
     return send_file(
         services.report_path(version),
         mimetype="application/pdf",
@@ -199,27 +200,21 @@ def download(version_id: int):
 @bp.route("/generer", methods=["POST"])
 @role_required(Role.ADMIN)
 def generate():
-    buyers = _buyers()
     form = GenerateReportForm()
-    form.buyer_id.choices = [(b.id, b.name) for b in buyers]
-    back = request.form.get("next") or url_for("reports.versions")
-    if not back.startswith("/"):
-        back = url_for("reports.versions")
+    back = safe_next(request.form.get("next"), url_for("reports.versions"))
     if not form.validate():
         for errors in form.errors.values():
             for error in errors:
                 flash(str(error), "danger")
         return redirect(back)
-    buyer = db.session.get(Buyer, form.buyer_id.data) or abort(404)
+    buyer = db.get_or_404(Buyer, form.buyer_id.data)
     try:
         version = services.generate_report_version(
-            current_user, buyer, form.year.data, trigger=ReportTrigger.USER, checkpoint=db.session.commit
+            current_user, buyer, form.year.data, trigger=ReportTrigger.USER, checkpoint=checkpoint
         )
     except ServiceError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+        flash_service_error(error)
         return redirect(back)
-    db.session.commit()
     if version.status == ReportStatus.DONE and version.year >= today_paris().year:
         flash(
             _("L'année %(year)s n'est pas terminée : ce rapport ne contient que les données saisies à ce jour.",

@@ -5,13 +5,13 @@ from datetime import datetime
 import click
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from flask import current_app
-from flask.cli import AppGroup
 
 from app.core.dates import PARIS
 from app.core.formatting import datetime_fr
+from app.core.transaction import CommandGroup
 from app.scheduler.jobs import JOB_ID, build_scheduler, generate_annual_reports
 
-scheduler_cli = AppGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
+scheduler_cli = CommandGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
 
 @scheduler_cli.command("run", help="Lancer le planificateur au premier plan, jusqu'à son arrêt.")

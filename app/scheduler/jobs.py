@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app import create_app
 from app.core.dates import PARIS
 from app.core.enums import ReportStatus, ReportTrigger
+from app.core.transaction import checkpoint, unit_of_work
 from app.extensions import db
 from app.objectives.models import Objective
 from app.participants.services import purge_identities
@@ -46,7 +47,7 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
     """
     year = now.astimezone(PARIS).year - 1
     if fail_stale_versions():
-        db.session.commit()
+        checkpoint()
     buyers = db.session.scalars(
         select(Buyer)
         .join(Objective, Objective.buyer_id == Buyer.id)
@@ -63,9 +64,9 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
             year,
             trigger=ReportTrigger.SCHEDULER,
             now=now,
-            checkpoint=db.session.commit,
+            checkpoint=checkpoint,
         )
-        db.session.commit()
+        checkpoint()  # each report on its own: one failure does not cancel the others
         if version.status != ReportStatus.DONE:
             logger.error("Scheduled report %s of %s failed: %s", year, buyer.siret, version.error)
         produced.append(version)
@@ -76,16 +77,15 @@ def generate_annual_reports(now: datetime) -> list[ReportVersion]:
 def annual_reports_job() -> None:
     """Entry point stored in the job store (by reference): run the job in an application context."""
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         generate_annual_reports(datetime.now(UTC))
 
 
 def purge_identities_job() -> None:
     """Entry point stored in the job store: erase the identities kept past the retention period."""
     app = _app or create_app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         codes = purge_identities(SCHEDULER_ACTOR)
-        db.session.commit()
         logger.info("Participant identities purged: %s", len(codes))
 
 

@@ -177,3 +177,13 @@ def test_load_cpv_command_loads_the_shipped_list(runner):
     assert result.exit_code == 0, result.output
     assert count(CpvCode) > 9000
     assert db.session.get(CpvCode, "45000000").check_digit == "7"
+
+
+def test_load_cpv_command_refuses_a_bad_line_and_keeps_the_list(runner, cpv, tmp_path):
+    before = count(CpvCode)
+    path = tmp_path / "cpv.csv"
+    path.write_text("code,libelle_fr\n45000000-7,Travaux\n4500,Trop court\n", encoding="utf-8")
+    result = runner.invoke(args=["ref", "load-cpv", str(path)])
+    assert result.exit_code == 1
+    assert "Ligne 3 : code CPV ou libellé invalide" in result.output
+    assert count(CpvCode) == before

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 
 from app.core.enums import EGALIM_ORGANIC, EGALIM_OTHER, EGALIM_SIQO, FoodCharacteristic
 from app.core.figures import ZERO, as_decimal, share
+from app.core.sql_dates import in_year
 from app.extensions import db
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic
 
@@ -97,7 +98,7 @@ def _flags_subquery():
 
 def purchases_filter(*, year: int, buyer_id: int | None = None, site_id: int | None = None) -> list:
     """Conditions selecting the live purchases of a year, for a buyer's sites or one site."""
-    conditions = [Purchase.deleted_at.is_(None), func.extract("year", Purchase.purchased_on) == year]
+    conditions = [Purchase.deleted_at.is_(None), in_year(Purchase.purchased_on, year)]
     if site_id is not None:
         conditions.append(Purchase.site_id == site_id)
     if buyer_id is not None:

@@ -3,10 +3,12 @@
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.core.enums import FoodCharacteristic, FoodFamily
+from app.core.search import contains, search_filter
+from app.core.sql_dates import in_year
 from app.extensions import db
 from app.food.models import CateringSite, Purchase, PurchaseCharacteristic, Supplier
 from app.objectives.models import Objective
@@ -68,7 +70,7 @@ def _conditions(filters: PurchaseFilters) -> list:
             Purchase.site_id.in_(select(CateringSite.id).where(CateringSite.buyer_id == filters.buyer_id))
         )
     if filters.year:
-        conditions.append(func.extract("year", Purchase.purchased_on) == filters.year)
+        conditions.append(in_year(Purchase.purchased_on, filters.year))
     if filters.family:
         conditions.append(Purchase.family == filters.family)
     if filters.characteristic:
@@ -82,7 +84,7 @@ def _conditions(filters: PurchaseFilters) -> list:
     if filters.supplier_id:
         conditions.append(Purchase.supplier_id == filters.supplier_id)
     if filters.search:
-        conditions.append(Purchase.description.ilike(f"%{filters.search}%"))
+        conditions.append(contains(Purchase.description, filters.search))
     return conditions
 
 
@@ -122,8 +124,7 @@ def purchase_years() -> list[int]:
 def sites_select(search: str = "", buyer_id: int | None = None):
     statement = select(CateringSite).options(selectinload(CateringSite.buyer)).join(CateringSite.buyer)
     if search:
-        pattern = f"%{search}%"
-        statement = statement.where(or_(CateringSite.name.ilike(pattern), CateringSite.siret.ilike(pattern)))
+        statement = statement.where(search_filter(search, CateringSite.name, CateringSite.siret))
     if buyer_id:
         statement = statement.where(CateringSite.buyer_id == buyer_id)
     return statement.order_by(Buyer.name, CateringSite.name)
@@ -136,8 +137,7 @@ def all_sites() -> list[CateringSite]:
 def suppliers_select(search: str = ""):
     statement = select(Supplier)
     if search:
-        pattern = f"%{search}%"
-        statement = statement.where(or_(Supplier.name.ilike(pattern), Supplier.siret.ilike(pattern)))
+        statement = statement.where(search_filter(search, Supplier.name, Supplier.siret))
     return statement.order_by(Supplier.name)
 
 

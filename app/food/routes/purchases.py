@@ -11,8 +11,11 @@ from flask_login import current_user
 from app.core.auth import role_required
 from app.core.enums import FoodCharacteristic, FoodFamily, Role
 from app.core.errors import ServiceError
+from app.core.forms import flash_service_error, show_service_error
 from app.core.pagination import paginate
+from app.core.redirects import redirect_next
 from app.core.tabular import download
+from app.core.transaction import discard_changes
 from app.extensions import db
 from app.food import bp, services
 from app.food.exports import purchases_csv, purchases_xlsx, template_csv, template_xlsx
@@ -26,7 +29,6 @@ from app.food.queries.lists import (
     purchases_select,
     purchases_total,
 )
-from app.food.routes.shared import show_form_error
 from app.food.services.imports import (
     LEVIER_COLUMNS,
     MA_CANTINE_COLUMNS,
@@ -70,9 +72,6 @@ def export_purchases(extension: str):
 
 def _purchase_form(purchase: Purchase | None) -> PurchaseForm:
     form = PurchaseForm(obj=purchase)
-    sites = [s for s in all_sites() if s.is_active or (purchase and s.id == purchase.site_id)]
-    form.site_id.choices = [(None, _("— Choisir —"))] + [(s.id, f"{s.name} ({s.buyer.name})") for s in sites]
-    form.supplier_id.choices = [(None, _("— Aucun / inconnu —"))] + [(s.id, s.name) for s in all_suppliers()]
     if purchase is not None and request.method == "GET":
         form.codes.data = purchase.codes
         form.origin.data = purchase.origin or ""
@@ -81,30 +80,16 @@ def _purchase_form(purchase: Purchase | None) -> PurchaseForm:
     return form
 
 
-def _purchase_data(form: PurchaseForm) -> services.PurchaseData:
-    return services.PurchaseData(
-        site_id=form.site_id.data,
-        supplier_id=form.supplier_id.data,
-        purchased_on=form.purchased_on.data,
-        family=form.family.data,
-        description=form.description.data,
-        amount_excl_tax=form.amount_excl_tax.data,
-        codes=list(form.codes.data or []),
-        origin=form.origin.data or None,
-    )
-
-
 @bp.route("/achats/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_purchase():
     form = _purchase_form(None)
     if form.validate_on_submit():
         try:
-            purchase = services.create_purchase(current_user, _purchase_data(form))
+            purchase = services.create_purchase(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             if request.form.get("again"):
                 return redirect(url_for("food.create_purchase", site=purchase.site_id))
@@ -122,11 +107,10 @@ def edit_purchase(purchase_id: int):
     form = _purchase_form(purchase)
     if form.validate_on_submit():
         try:
-            services.update_purchase(current_user, purchase, _purchase_data(form))
+            services.update_purchase(current_user, purchase, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Achat « %(name)s » enregistré.", name=purchase.description), "success")
             return redirect(url_for("food.purchases", site=purchase.site_id))
     status = 422 if request.method == "POST" else 200
@@ -136,19 +120,14 @@ def edit_purchase(purchase_id: int):
 @bp.route("/achats/<int:purchase_id>/supprimer", methods=["POST"])
 @role_required(*WRITERS)
 def delete_purchase(purchase_id: int):
-    purchase = db.session.get(Purchase, purchase_id) or abort(404)
+    purchase = db.get_or_404(Purchase, purchase_id)
     try:
         services.delete_purchase(current_user, purchase)
     except ServiceError as error:
-        flash(error.message, "danger")
+        flash_service_error(error)
     else:
-        db.session.commit()
         flash(_("Achat « %(name)s » supprimé.", name=purchase.description), "success")
-    target = request.form.get("next", "")
-    # Only a path of this site: never follow an absolute or protocol-relative URL from a form.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("food.purchases")
-    return redirect(target)
+    return redirect_next("food.purchases")
 
 
 # --- Import ---------------------------------------------------------------------------------------------
@@ -214,10 +193,9 @@ def confirm_import():
     try:
         count = apply_import(current_user, result, source=filename)
     except ServiceError as error:
-        db.session.rollback()
+        discard_changes()
         flash(_("Rien n'a été importé. %(message)s", message=error.message), "danger")
         return redirect(url_for("food.import_purchases"))
-    db.session.commit()
     path.unlink(missing_ok=True)
     session.pop(IMPORT_SESSION_KEY, None)
     flash(_("%(count)s achats importés depuis %(file)s.", count=count, file=filename), "success")

@@ -1,12 +1,11 @@
 """Helpers shared by the food views: the year asked for, the figures context, the charts."""
 
-from flask import flash, request
+from flask import request
 
 from app.core.charts import share_bars, to_svg
 from app.core.dates import today_paris
 from app.core.enums import FoodFamily
 from app.core.figures import share
-from app.core.forms import attach_service_error
 from app.food.exports import indicator_rows
 from app.food.queries import EGALIM_TARGET, ORGANIC_TARGET, FoodFigures, food_figures
 from app.food.queries.lists import buyer_objective, purchase_years
@@ -65,9 +64,3 @@ def figures_context(*, year: int, buyer_id: int, site_id: int | None = None) -> 
         "legal_chart": legal_chart,
         "objective_chart": objective_chart,
     }
-
-
-def show_form_error(form, error) -> None:
-    """A service refusal under its field, or as a flash message: the food pages show no form-level errors."""
-    if not attach_service_error(form, error):
-        flash(error.message, "danger")

@@ -1,12 +1,13 @@
 """Catering sites, buyers' food summaries and suppliers."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.auth import role_required
 from app.core.enums import LocalDefinition, Role
 from app.core.errors import ServiceError
+from app.core.forms import flash_service_error, show_service_error
 from app.core.pagination import paginate
 from app.core.tabular import download
 from app.extensions import db
@@ -16,13 +17,12 @@ from app.food.forms import LocalDefinitionForm, SiteForm, SupplierForm
 from app.food.models import CateringSite, Supplier
 from app.food.queries import figures_by_site, food_figures
 from app.food.queries.lists import (
-    active_buyers,
     buyer_objective,
     buyers_with_sites,
     sites_select,
     suppliers_select,
 )
-from app.food.routes.shared import figures_context, selected_year, show_form_error
+from app.food.routes.shared import figures_context, selected_year
 from app.referential.models import Buyer
 
 READERS = (Role.OFFICER, Role.READER)
@@ -51,35 +51,16 @@ def sites():
     )
 
 
-def _site_form(site: CateringSite | None) -> SiteForm:
-    form = SiteForm(obj=site)
-    form.buyer_id.choices = [(None, _("— Choisir —"))] + [(b.id, b.name) for b in active_buyers()]
-    return form
-
-
-def _site_data(form: SiteForm) -> services.SiteData:
-    return services.SiteData(
-        buyer_id=form.buyer_id.data,
-        name=form.name.data,
-        kind=form.kind.data,
-        siret=form.siret.data,
-        commune_code=form.commune_code.data,
-        meals_per_year=form.meals_per_year.data,
-        is_active=form.is_active.data,
-    )
-
-
 @bp.route("/sites/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_site():
-    form = _site_form(None)
+    form = SiteForm()
     if form.validate_on_submit():
         try:
-            site = services.create_site(current_user, _site_data(form))
+            site = services.create_site(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Site « %(name)s » créé.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
     return render_template("food/site_form.html", form=form, site=None)
@@ -88,15 +69,14 @@ def create_site():
 @bp.route("/sites/<int:site_id>/modifier", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def edit_site(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
-    form = _site_form(site)
+    site = db.get_or_404(CateringSite, site_id)
+    form = SiteForm(obj=site)
     if form.validate_on_submit():
         try:
-            services.update_site(current_user, site, _site_data(form))
+            services.update_site(current_user, site, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
             return redirect(url_for("food.site", site_id=site.id))
     return render_template("food/site_form.html", form=form, site=site)
@@ -105,7 +85,7 @@ def edit_site(site_id: int):
 @bp.route("/sites/<int:site_id>")
 @role_required(*READERS)
 def site(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, years = selected_year()
     context = figures_context(year=year, buyer_id=site.buyer_id, site_id=site.id)
     return render_template("food/site.html", site=site, years=years, **context)
@@ -114,7 +94,7 @@ def site(site_id: int):
 @bp.route("/sites/<int:site_id>/chiffres.csv")
 @role_required(*READERS)
 def site_figures_csv(site_id: int):
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, _years = selected_year()
     content = figures_csv(food_figures(year=year, site_id=site.id), buyer_objective(site.buyer_id, year))
     return download(content, f"chiffres-alimentation-site-{site.id}-{year}.csv")
@@ -124,7 +104,7 @@ def site_figures_csv(site_id: int):
 @role_required(*READERS)
 def site_ma_cantine(site_id: int):
     """The site's purchases of a year in the ma-cantine import format, to declare them there."""
-    site = db.session.get(CateringSite, site_id) or abort(404)
+    site = db.get_or_404(CateringSite, site_id)
     year, _years = selected_year()
     if not site.siret:
         flash(
@@ -141,7 +121,7 @@ def site_ma_cantine(site_id: int):
 @bp.route("/acheteurs/<int:buyer_id>")
 @role_required(*READERS)
 def buyer(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year, years = selected_year()
     context = figures_context(year=year, buyer_id=buyer.id)
     sites = db.session.scalars(sites_select(buyer_id=buyer.id)).all()
@@ -161,7 +141,7 @@ def buyer(buyer_id: int):
 @bp.route("/acheteurs/<int:buyer_id>/chiffres.csv")
 @role_required(*READERS)
 def buyer_figures_csv(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     year, _years = selected_year()
     content = figures_csv(food_figures(year=year, buyer_id=buyer.id), buyer_objective(buyer.id, year))
     return download(content, f"chiffres-alimentation-acheteur-{buyer.id}-{year}.csv")
@@ -170,7 +150,7 @@ def buyer_figures_csv(buyer_id: int):
 @bp.route("/acheteurs/<int:buyer_id>/definition-local", methods=["POST"])
 @role_required(Role.ADMIN)
 def update_local_definition(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     form = LocalDefinitionForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -182,9 +162,8 @@ def update_local_definition(buyer_id: int):
                 current_user, buyer, form.local_definition.data, form.local_radius_km.data
             )
         except ServiceError as error:
-            flash(error.message, "danger")
+            flash_service_error(error)
         else:
-            db.session.commit()
             flash(_("Définition du « local » enregistrée."), "success")
     return redirect(url_for("food.buyer", buyer_id=buyer.id))
 
@@ -199,27 +178,16 @@ def suppliers():
     return render_template("food/suppliers.html", page=paginate(suppliers_select(search)), search=search)
 
 
-def _supplier_data(form: SupplierForm) -> services.SupplierData:
-    return services.SupplierData(
-        name=form.name.data,
-        siret=form.siret.data,
-        commune_code=form.commune_code.data,
-        is_direct_producer=form.is_direct_producer.data,
-        is_inclusion_structure=form.is_inclusion_structure.data,
-    )
-
-
 @bp.route("/fournisseurs/nouveau", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def create_supplier():
     form = SupplierForm()
     if form.validate_on_submit():
         try:
-            supplier = services.create_supplier(current_user, _supplier_data(form))
+            supplier = services.create_supplier(current_user, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Fournisseur « %(name)s » créé.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
     return render_template("food/supplier_form.html", form=form, supplier=None)
@@ -228,15 +196,14 @@ def create_supplier():
 @bp.route("/fournisseurs/<int:supplier_id>/modifier", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def edit_supplier(supplier_id: int):
-    supplier = db.session.get(Supplier, supplier_id) or abort(404)
+    supplier = db.get_or_404(Supplier, supplier_id)
     form = SupplierForm(obj=supplier)
     if form.validate_on_submit():
         try:
-            services.update_supplier(current_user, supplier, _supplier_data(form))
+            services.update_supplier(current_user, supplier, form.to_data())
         except ServiceError as error:
-            show_form_error(form, error)
+            show_service_error(form, error, as_flash=True)
         else:
-            db.session.commit()
             flash(_("Fournisseur « %(name)s » enregistré.", name=supplier.name), "success")
             return redirect(url_for("food.suppliers"))
     return render_template("food/supplier_form.html", form=form, supplier=supplier)

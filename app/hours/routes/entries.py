@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,8 +14,9 @@ from app.core.enums import ClauseKind, Modality, Role
 from app.core.errors import ServiceError
 from app.core.figures import fte
 from app.core.formatting import month_fr
+from app.core.forms import flash_service_error
 from app.core.pagination import paginate
-from app.core.row_pagination import paginate_rows
+from app.core.transaction import discard_changes
 from app.extensions import db
 from app.hours import bp, queries
 from app.hours.exports import export_response
@@ -90,7 +91,7 @@ def _followup_page(behind_only: bool):
     buyers = db.session.scalars(select(Buyer).where(Buyer.is_active).order_by(Buyer.name)).all()
     return render_template(
         "hours/followup.html",
-        page=paginate_rows(statement, convert=lambda row: queries.ClauseFollowUp(**row._mapping)),
+        page=paginate(statement, rows=True, convert=lambda row: queries.ClauseFollowUp(**row._mapping)),
         totals=queries.followup_totals(scope),
         search=search,
         buyer_id=buyer_id,
@@ -130,7 +131,7 @@ def _grid_month(clause: Clause) -> date | None:
 @bp.route("/clauses/<int:clause_id>/saisie", methods=["GET", "POST"])
 @role_required(Role.FACILITATOR)
 def grid(clause_id: int):
-    clause = db.session.get(Clause, clause_id) or abort(404)
+    clause = db.get_or_404(Clause, clause_id)
     require_hours_access(current_user, clause)
     month = _grid_month(clause)
     if request.method == "POST":
@@ -140,14 +141,12 @@ def grid(clause_id: int):
                 current_user, clause, month, rows, merge=request.form.get("merge") == "1"
             )
         except HoursRejected as error:
-            db.session.rollback()
+            discard_changes()
             context = grid_context(clause, month, submitted=rows, errors=error.errors)
             return render_template("hours/grid.html", **context, rejected=error), 422
         except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "warning")
+            flash_service_error(error, "warning")
             return render_template("hours/grid.html", **grid_context(clause, month, submitted=rows)), 422
-        db.session.commit()
         flash(
             _("%(n)s saisie(s) enregistrée(s) pour %(month)s.", n=len(entries), month=month_fr(month)),
             "success",
@@ -209,7 +208,7 @@ def entries():
 
 
 def _entry_or_403(entry_id: int) -> HourEntry:
-    entry = db.session.get(HourEntry, entry_id) or abort(404)
+    entry = db.get_or_404(HourEntry, entry_id)
     require_hours_access(current_user, entry.clause)
     return entry
 
@@ -242,12 +241,11 @@ def edit_entry(entry_id: int):
             )
             update_hour_entry(current_user, entry, changes)
         except ServiceError as error:
-            db.session.rollback()
+            discard_changes()
             entry = _entry_or_403(entry_id)
             for message in getattr(error, "errors", None) or [error]:
                 form.hours.errors.append(getattr(message, "message", str(message)))
         else:
-            db.session.commit()
             flash(_("Saisie modifiée."), "success")
             return redirect(url_for("hours.grid", clause_id=entry.clause_id, mois=f"{entry.month:%Y-%m}"))
     return render_template("hours/entry_form.html", form=form, entry=entry)
@@ -259,7 +257,6 @@ def delete_entry(entry_id: int):
     entry = _entry_or_403(entry_id)
     clause_id, month = entry.clause_id, entry.month
     delete_hour_entry(current_user, entry)
-    db.session.commit()
     flash(_("Saisie supprimée."), "success")
     return redirect(url_for("hours.grid", clause_id=clause_id, mois=f"{month:%Y-%m}"))
 
@@ -301,7 +298,7 @@ def participant_totals():
     this_year = today_paris().year
     return render_template(
         "hours/participant_totals.html",
-        page=paginate_rows(statement),
+        page=paginate(statement, rows=True),
         year=year,
         years=list(range(this_year, this_year - 8, -1)),
         search=search,

@@ -12,8 +12,9 @@ from flask_login import current_user
 
 from app.core.auth import role_required
 from app.core.enums import Role
+from app.core.forms import flash_service_error
 from app.core.tabular import download
-from app.extensions import db
+from app.core.transaction import discard_changes
 from app.hours import bp
 from app.hours.forms import ImportForm
 from app.hours.services.imports import (
@@ -78,7 +79,7 @@ def import_upload():
         except ImportFileError as error:
             form.file.errors.append(error.message)
         else:
-            db.session.rollback()  # the plan wrote nothing; make sure of it
+            discard_changes()  # the plan wrote nothing; make sure of it
             token = _store(filename, data) if plan.is_valid else None
             return render_template("hours/import_preview.html", plan=plan, token=token, filename=filename)
     return render_template("hours/import.html", form=form, columns=COLUMNS)
@@ -91,10 +92,10 @@ def import_confirm(token: str):
     try:
         plan, entries = apply_import(current_user, filename, data)
     except ImportFileError as error:
-        flash(error.message, "danger")
+        flash_service_error(error)
         return redirect(url_for("hours.import_upload"))
     if not entries:
-        db.session.rollback()
+        discard_changes()
         flash(
             _(
                 "Les données ont changé depuis la vérification : le fichier n'est plus valide, rien n'a été importé."
@@ -102,7 +103,6 @@ def import_confirm(token: str):
             "danger",
         )
         return render_template("hours/import_preview.html", plan=plan, token=None, filename=filename), 422
-    db.session.commit()
     _discard(token)
     flash(_("Import terminé : %(n)s saisie(s) d'heures créée(s).", n=len(entries)), "success")
     return redirect(url_for("hours.entries"))
