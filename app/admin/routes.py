@@ -7,7 +7,7 @@ from app.admin import bp
 from app.auth import services
 from app.auth.forms import UserCreateForm, UserEditForm
 from app.auth.models import User
-from app.core import audit
+from app.core import audit, audit_labels
 from app.core.audit import AuditEntry
 from app.core.auth import role_required
 from app.core.enums import Role
@@ -103,6 +103,7 @@ def audit_log():
         "admin/audit_log.html",
         page=page,
         entries=audit.describe(page.items),
+        object_label=audit_labels.object_label,
         types=types,
         actions=[(code, audit.action_label(code)) for code in actions],
         object_type=object_type,

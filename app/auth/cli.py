@@ -10,7 +10,7 @@ from app.extensions import db
 users_cli = CommandGroup("users", help="Gérer les comptes utilisateurs.")
 
 
-@users_cli.command("create")
+@users_cli.command("create", help="Créer un compte (le mot de passe est demandé si --password est absent).")
 @click.argument("email")
 @click.option("--role", type=click.Choice(Role.codes()), required=True, help="Rôle du compte.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Mot de passe.")
@@ -24,7 +24,7 @@ def create_user_command(email, role, password, full_name):
     click.echo(f"Compte créé : {user.email} ({Role.label_of(user.role)}).")
 
 
-@users_cli.command("list")
+@users_cli.command("list", help="Lister les comptes.")
 def list_users_command():
     """List the accounts."""
     for user in db.session.scalars(select(User).order_by(User.email)):

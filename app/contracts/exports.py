@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from decimal import Decimal
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from app.contracts.commitments import commitments
 from app.contracts.models import Contract
@@ -12,6 +12,7 @@ from app.core.enums import ClauseKind, ContractKind, PurchaseCategory
 from app.core.formatting import XLSX_HOURS
 from app.core.tabular import AMOUNT_FORMAT, INTEGER_FORMAT, csv_bytes, xlsx_bytes
 from app.extensions import db
+from app.referential.models import CpvCode
 
 HEADERS = [
     "Acheteur",
@@ -48,13 +49,14 @@ def _rows(statement: Select) -> Iterator[list]:
     """One list of typed values per contract (Decimal, int, date), read in batches."""
     # The commitment as the report counts it; empty (not 0) where no hours are planned.
     commitment = commitments().subquery()
+    check_digit = select(CpvCode.check_digit).where(CpvCode.code == Contract.cpv_code).scalar_subquery()
     statement = with_list_relations(
         statement.outerjoin(commitment, commitment.c.contract_id == Contract.id).add_columns(
-            commitment.c.commitment.label("planned_hours")
+            commitment.c.commitment.label("planned_hours"), check_digit.label("cpv_check_digit")
         )
     )
     result = db.session.execute(statement.execution_options(yield_per=BATCH))
-    for contract, planned_hours in result:
+    for contract, planned_hours, cpv_check_digit in result:
         holders = [h.company for h in contract.holders]
         place = " ".join(filter(None, [contract.place_type, contract.place_code]))
         yield [
@@ -65,7 +67,7 @@ def _rows(statement: Select) -> Iterator[list]:
             ContractKind.label_of(contract.kind),
             contract.nature,
             contract.procedure or "",
-            contract.cpv_code or "",
+            f"{contract.cpv_code}-{cpv_check_digit}" if cpv_check_digit else (contract.cpv_code or ""),
             PurchaseCategory.label_of(contract.category),
             contract.amount_excl_tax,
             contract.notified_on,

@@ -17,7 +17,15 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from app.auth.models import User
 from app.contracts.queries import cpv_full_code
@@ -264,6 +272,37 @@ def submitted_version(field) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
+# NumberRange formats its message with ``%``: a literal percent sign must be written ``%%``.
+PERCENT_RANGE = _l("Indiquez un pourcentage supérieur à 0 et au plus égal à 100 %%.")
+
+#: Clause kinds under which the holder commits to insertion hours (a reserved contract has none).
+KINDS_WITH_HOURS = (ClauseKind.EXECUTION_CONDITION, ClauseKind.AWARD_CRITERION, ClauseKind.INSERTION_OBJECT)
+
+
+class OnlyFor:
+    """Skip (and forget) a field that does not apply to the chosen clause kind or hours method.
+
+    The page hides such fields (CSS only, no script needed); a value left in one must neither block the
+    form with an error the user cannot see nor be saved.
+    """
+
+    field_flags = {"optional": True}
+
+    def __init__(self, kinds=None, methods=None):
+        self.kinds = {str(k) for k in kinds} if kinds else None
+        self.methods = {str(m) for m in methods} if methods else None
+
+    def __call__(self, form, field):
+        kind_applies = self.kinds is None or form.kind.data in self.kinds
+        method_applies = (
+            self.methods is None or (form.hours_method.data or HoursMethod.MANUAL) in self.methods
+        )
+        if not (kind_applies and method_applies):
+            field.errors[:] = []
+            field.data = None
+            raise StopValidation()
+
+
 class ClauseForm(BaseForm):
     # Optimistic locking: the version the form was filled from (an edit of an older one is refused).
     version = HiddenField()
@@ -278,7 +317,7 @@ class ClauseForm(BaseForm):
     planned_hours = FrenchDecimalField(
         _l("Heures prévues (saisie directe)"),
         column=Hours,
-        validators=[Optional()],
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.MANUAL]), Optional()],
         description=_l(
             "Condition d'exécution et critère d'attribution sur un même marché : les heures offertes par le "
             "lauréat incluent le minimum, l'engagement retenu est le plus grand des deux, jamais leur somme."
@@ -287,32 +326,45 @@ class ClauseForm(BaseForm):
     labour_share = FrenchDecimalField(
         _l("Part de main-d'œuvre (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
+        validators=[
+            OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
         description=_l("De 20 % (charpente métallique) à 70 % (peinture intérieure)."),
     )
     insertion_rate = FrenchDecimalField(
         _l("Taux d'insertion (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
+        validators=[
+            OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
         description=_l("Part de la main-d'œuvre réservée à l'insertion, souvent 5 à 20 %."),
     )
     hourly_cost = FrenchDecimalField(
         _l("Coût horaire chargé (€ HT)"),
-        validators=[Optional(), PositiveMoney()],
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.RATE]), Optional(), PositiveMoney()],
         description=_l("Souvent 25 à 30 €."),
     )
     euros_per_hour = FrenchDecimalField(
-        _l("Forfait : 1 heure pour N € HT"), validators=[Optional(), PositiveMoney()]
+        _l("Forfait : 1 heure pour N € HT"),
+        validators=[OnlyFor(KINDS_WITH_HOURS, [HoursMethod.FLAT]), Optional(), PositiveMoney()],
     )
     award_weight_percent = FrenchDecimalField(
         _l("Pondération du critère social (%)"),
         column=Percent,
-        validators=[Optional(), NumberRange(min=0.01, max=100, message=_l("Entre 0 et 100 %%."))],
+        validators=[
+            OnlyFor([ClauseKind.AWARD_CRITERION]),
+            Optional(),
+            NumberRange(min=0.01, max=100, message=PERCENT_RANGE),
+        ],
     )
     reserved_article = SelectField(
         _l("Article du marché réservé"),
         choices=options(ReservedArticle.choices(), blank=_l("— Non précisé —")),
-        validators=[Optional()],
+        validators=[OnlyFor([ClauseKind.RESERVED]), Optional()],
     )
     facilitator_ids = SelectMultipleField(
         _l("Facilitateurs qui suivent la clause"), coerce=int, validators=[Optional()]
@@ -329,4 +381,7 @@ class ClauseForm(BaseForm):
         self.facilitator_ids.data = [u.id for u in clause.facilitators]
 
     def to_data(self, needs_review: bool = False) -> ClauseData:
-        return super().to_data(ClauseData, needs_review=needs_review)
+        if self.kind.data in KINDS_WITH_HOURS:
+            return super().to_data(ClauseData, needs_review=needs_review)
+        # A reserved contract commits no hours, whatever the hidden calculator still holds.
+        return super().to_data(ClauseData, needs_review=needs_review, hours_method=HoursMethod.MANUAL)

@@ -250,3 +250,18 @@ def cpv_full_code(code: str | None) -> str:
     """``45000000-7``: the code with its check digit, as buyers read it in their documents."""
     row = db.session.get(CpvCode, code[:8]) if code else None
     return row.full_code if row else (code or "")
+
+
+@dataclass(frozen=True)
+class ListSummary:
+    count: int
+    amount: Decimal
+
+
+def contracts_summary(filters: ContractFilters) -> ListSummary:
+    """Count and amount of every contract the filters match (all pages), in SQL: the list's headline."""
+    matching = contracts_select(filters).order_by(None).subquery()
+    count, amount = db.session.execute(
+        select(func.count(matching.c.id), func.coalesce(func.sum(matching.c.amount_excl_tax), 0))
+    ).one()
+    return ListSummary(int(count), Decimal(str(amount)))

@@ -388,7 +388,7 @@ def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = Tru
         actor,
         "create",
         clause,
-        summary=f"Clause {ClauseKind.label_of(clause.kind)} — marché {contract.reference}",
+        summary=f"{ClauseKind.label_of(clause.kind)} — marché {contract.reference}",
         changes=audit.changes_since({}, clause),
     )
     return clause
@@ -441,7 +441,7 @@ def remove_clause(actor, clause: Clause) -> None:
         actor,
         "remove_clause",
         clause.contract,
-        summary=f"Clause {ClauseKind.label_of(clause.kind)} (n° {clause.id}) supprimée",
+        summary=f"{ClauseKind.label_of(clause.kind)} (clause n° {clause.id}) supprimée",
         changes=audit.diff(snapshot, {}),
     )
     clause.contract.clauses.remove(clause)

@@ -136,6 +136,14 @@ def month_fr(value: date | None) -> str:
     return format_date(value, "MMMM yyyy", locale=LOCALE)
 
 
+def of_month_fr(value: date | None) -> str:
+    """« de mars 2026 », « d'avril 2026 » : the preposition elided before a vowel (avril, août, octobre)."""
+    month = month_fr(value)
+    if not month:
+        return ""
+    return f"d'{month}" if month[0] in "aeiouyéèêàâîôû" else f"de {month}"
+
+
 def register_filters(app) -> None:
     for name, function in {
         "money": money,
@@ -149,5 +157,6 @@ def register_filters(app) -> None:
         "date_fr": date_fr,
         "datetime_fr": datetime_fr,
         "month_fr": month_fr,
+        "of_month_fr": of_month_fr,
     }.items():
         app.add_template_filter(function, name)

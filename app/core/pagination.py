@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
@@ -75,11 +75,13 @@ def paginate(
     """The page asked for in ``?page=`` of ``statement``: entities, or whole rows when ``rows`` is true.
 
     ``convert`` turns each item into what the template shows (a dataclass of a row, for instance).
-    A page past the end is empty, not an error.
+    A page past the last one does not exist: 404, whose page says so (not an empty « no record » list).
     """
     per_page = min(per_page or current_app.config.get("PER_PAGE", 25), MAX_PER_PAGE)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    if page > 1 and (page - 1) * per_page >= total:
+        abort(404)
     result = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
     items = list(result) if rows else list(result.unique().scalars())
     if convert is not None:

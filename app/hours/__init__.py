@@ -8,7 +8,13 @@ from app.core.navigation import add_nav_item
 
 bp = Blueprint("hours", __name__)
 
-add_nav_item(_l("Suivi des heures"), "hours.index", [Role.FACILITATOR, Role.OFFICER, Role.READER], order=300)
+add_nav_item(
+    _l("Suivi des heures"),
+    "hours.index",
+    [Role.FACILITATOR, Role.OFFICER, Role.READER],
+    order=300,
+    group=_l("Heures"),
+)
 add_nav_item(_l("Clauses en retard"), "hours.behind", [Role.FACILITATOR], order=310, group=_l("Heures"))
 add_nav_item(_l("Saisies d'heures"), "hours.entries", [Role.FACILITATOR], order=320, group=_l("Heures"))
 add_nav_item(

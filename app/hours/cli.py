@@ -12,7 +12,9 @@ from app.hours.services.imports import ImportFileError, import_file
 hours_cli = CommandGroup("hours", help="Heures d'insertion (import).")
 
 
-@hours_cli.command("import")
+@hours_cli.command(
+    "import", help="Importer des heures depuis un fichier CSV ou XLSX (toutes les lignes ou aucune)."
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Vérifier le fichier sans rien enregistrer.")
 def import_command(file: Path, dry_run: bool):

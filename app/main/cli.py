@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -56,6 +57,11 @@ def _siret(body: str) -> str:
     siren = body[:8] + luhn.calc_check_digit(body[:8])
     rest = siren + body[9:13]
     return rest + luhn.calc_check_digit(rest)
+
+
+def _elide(text: str) -> str:
+    """« écoles de Arras » → « écoles d'Arras »: French elides « de » before a vowel."""
+    return re.sub(r"\bde ([AEIOUYÉÈÂÎÔ])", r"d'\1", text)
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -174,7 +180,7 @@ class DemoBuilder:
                 data = contract_services.ContractData(
                     buyer_id=buyer.id,
                     reference=f"{year}-{self.reference_prefix[buyer.id]}-{number:03d}",
-                    object=template.format(place=place),
+                    object=_elide(template.format(place=place)),
                     nature=nature,
                     kind=ContractKind.CONCESSION if is_concession else ContractKind.MARCHE,
                     procedure=None
@@ -248,14 +254,15 @@ class DemoBuilder:
                 birth_year = rng.randint(self.years[0] - 62, self.years[0] - 50)
             else:
                 birth_year = rng.randint(self.years[0] - 60, self.today.year - 26)
+            gender = rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE])
             data = participant_services.ParticipantData(
-                gender=rng.choice([Gender.FEMALE, Gender.MALE, Gender.MALE]),
+                gender=gender,
                 birth_year=birth_year,
                 qualification_level=rng.choice(QualificationLevel.codes()),
                 is_qpv_resident="QPV" in criteria or rng.random() < 0.2,
                 commune_code=rng.choice(codes),
                 criteria=criteria,
-                first_name=rng.choice(catalog.FIRST_NAMES),
+                first_name=rng.choice(catalog.FIRST_NAMES[gender]),
                 last_name=rng.choice(catalog.LAST_NAMES),
                 phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             )
@@ -465,7 +472,7 @@ class DemoBuilder:
         self.counts["rapports SPASER"] = 1 if version.status == ReportStatus.DONE else 0
 
 
-@click.command("demo")
+@click.command("demo", help="Remplir une base vide avec les données de démonstration et un compte par rôle.")
 @transactional
 @click.option("--seed", default=62, show_default=True, help="Graine du générateur (données reproductibles).")
 @click.option(

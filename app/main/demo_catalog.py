@@ -1,6 +1,6 @@
 """The fixed material of the demo data set: buyers, companies, contract subjects (realistic, fictitious)."""
 
-from app.core.enums import BuyerKind, ClauseKind, StructureKind
+from app.core.enums import BuyerKind, ClauseKind, Gender, StructureKind
 
 DEMO_PASSWORD = "levier-demo-2026"
 
@@ -129,28 +129,33 @@ PLACE_TERRITORY = {
     "Saint-Pol-sur-Ternoise": "Ternois",
 }
 
-FIRST_NAMES = (
-    "Karim",
-    "Sophie",
-    "Mehdi",
-    "Laura",
-    "Kevin",
-    "Amandine",
-    "Yanis",
-    "Jessica",
-    "Dylan",
-    "Inès",
-    "Thierry",
-    "Sandrine",
-    "Mohamed",
-    "Céline",
-    "Jordan",
-    "Aurélie",
-    "Rachid",
-    "Émilie",
-    "Anthony",
-    "Fatima",
-)
+# First names by gender, so that a participant's name matches the gender recorded.
+FIRST_NAMES = {
+    Gender.FEMALE: (
+        "Sophie",
+        "Laura",
+        "Amandine",
+        "Jessica",
+        "Inès",
+        "Sandrine",
+        "Céline",
+        "Aurélie",
+        "Émilie",
+        "Fatima",
+    ),
+    Gender.MALE: (
+        "Karim",
+        "Mehdi",
+        "Kevin",
+        "Yanis",
+        "Dylan",
+        "Thierry",
+        "Mohamed",
+        "Jordan",
+        "Rachid",
+        "Anthony",
+    ),
+}
 LAST_NAMES = (
     "Dupont",
     "Lefebvre",

@@ -8,7 +8,7 @@ from app.core.navigation import add_nav_item
 
 bp = Blueprint("participants", __name__)
 
-add_nav_item(_l("Bénéficiaires"), "participants.index", [Role.FACILITATOR], order=350)
+add_nav_item(_l("Bénéficiaires"), "participants.index", [Role.FACILITATOR], order=350, group=_l("Heures"))
 add_nav_item(
     _l("Sorties à renseigner"), "participants.outcomes_due", [Role.FACILITATOR], order=360, group=_l("Heures")
 )

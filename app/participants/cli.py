@@ -6,7 +6,9 @@ from app.participants.services import purge_cutoff, purge_identities, retention_
 participants_cli = CommandGroup("participants", help="Bénéficiaires (purge des données personnelles).")
 
 
-@participants_cli.command("purge")
+@participants_cli.command(
+    "purge", help="Effacer les noms et coordonnées conservés au-delà de la durée de conservation."
+)
 @click.option("--dry-run", is_flag=True, help="Lister les identités concernées sans rien effacer.")
 def purge_command(dry_run: bool):
     """Erase names and contacts kept longer than the retention period after the last activity."""

@@ -22,7 +22,7 @@ def _buyer_or_fail(siret: str):
     return buyer
 
 
-@report_cli.command("indicators")
+@report_cli.command("indicators", help="Afficher tous les chiffres du rapport annuel.")
 @click.option("--buyer", "siret", help="SIRET de l'acheteur (tous les acheteurs si absent).")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Année du rapport.")
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="json", show_default=True)
@@ -37,7 +37,9 @@ def indicators_command(siret, year, output):
             click.echo(f"{key} : {'—' if value is None else value}")
 
 
-@report_cli.command("generate")
+@report_cli.command(
+    "generate", help="Produire une nouvelle version du rapport (les précédentes sont conservées)."
+)
 @click.option("--buyer", "siret", required=True, help="SIRET de l'acheteur.")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Année du rapport.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="Copier aussi le PDF ici.")

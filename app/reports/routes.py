@@ -21,11 +21,11 @@ from app.core.redirects import safe_next
 from app.core.transaction import checkpoint
 from app.extensions import db
 from app.referential.models import Buyer, Territory
-from app.reports import bp, services
-from app.reports.exports import annex_rows, indicators_as_dict
+from app.reports import annex, bp, services
 from app.reports.forms import GenerateReportForm
 from app.reports.models import ReportVersion
 from app.reports.pdf.front import format_value, objective_cells
+from app.reports.queries import drilldown
 from app.reports.queries.indicators import compute_indicators
 
 VIEWERS = (Role.READER, Role.OFFICER)
@@ -110,7 +110,9 @@ def _versions_select(buyer: Buyer | None, year: int | None):
 
 
 def _generate_form(buyer=None, year=None) -> GenerateReportForm:
-    return GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
+    form = GenerateReportForm(formdata=None, buyer_id=buyer.id if buyer else None, year=year)
+    form.current_year = today_paris().year  # an unfinished year gets a warning
+    return form
 
 
 @bp.route("/")
@@ -138,14 +140,29 @@ def dashboard():
     )
 
 
+@bp.route("/heures-realisees")
+@role_required(*VIEWERS)
+def realized_hours():
+    """The dashboard's « Heures réalisées », contract by contract: the rows add up to the headline."""
+    buyer, year = _selection()
+    buyer_id = buyer.id if buyer else None
+    return render_template(
+        "reports/realized_hours.html",
+        buyer=buyer,
+        year=year,
+        rows=drilldown.realized_hours_by_contract(buyer_id, year),
+        total=drilldown.realized_hours_total(buyer_id, year),
+    )
+
+
 @bp.route("/indicateurs.csv")
 @role_required(*VIEWERS)
 def indicators_csv():
     """The CSV annex: every figure of the dashboard, one per line (UTF-8 with BOM, ";" for French Excel)."""
     buyer, year = _selection()
-    data = indicators_as_dict(compute_indicators(buyer.id if buyer else None, year))
+    rows = annex.annex_table(compute_indicators(buyer.id if buyer else None, year))
     name = f"indicateurs-spaser-{buyer.siret if buyer else 'tous'}-{year}.csv"
-    return tabular.download(tabular.csv_bytes([_("Indicateur"), _("Valeur")], annex_rows(data)), name)
+    return tabular.download(tabular.csv_bytes(list(annex.HEADER), rows), name)
 
 
 @bp.route("/versions")
@@ -204,6 +221,12 @@ def generate():
     except ServiceError as error:
         flash_service_error(error)
         return redirect(back)
+    if version.status == ReportStatus.DONE and version.year >= today_paris().year:
+        flash(
+            _("L'année %(year)s n'est pas terminée : ce rapport ne contient que les données saisies à ce jour.",
+              year=version.year),
+            "warning",
+        )  # fmt: skip
     if version.status == ReportStatus.DONE:
         flash(
             _("Rapport %(year)s de %(buyer)s généré : version %(v)s.", year=version.year, buyer=buyer.name,

@@ -15,7 +15,7 @@ from app.scheduler.jobs import JOB_ID, SCHEDULER_LOCK, RunInProgress, build_sche
 scheduler_cli = CommandGroup("scheduler", help="Planificateur des tâches (rapport annuel).")
 
 
-@scheduler_cli.command("run")
+@scheduler_cli.command("run", help="Lancer le planificateur au premier plan, jusqu'à son arrêt.")
 def run_command():
     """Run the scheduler in the foreground until stopped (Ctrl+C, SIGTERM)."""
     with process_lock(
@@ -42,7 +42,9 @@ def _run_scheduler(scheduler, job_id: str) -> None:
         click.echo("Planificateur arrêté.")
 
 
-@scheduler_cli.command("annual-reports")
+@scheduler_cli.command(
+    "annual-reports", help="Lancer maintenant la tâche annuelle : rapports de l'année écoulée (rattrapage)."
+)
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date simulée (AAAA-MM-JJ).")
 def annual_reports_command(on):
     """Run the yearly job now (catch up by hand): reports of the year before, for buyers with objectives."""

@@ -70,6 +70,7 @@ def test_officer_creates_contract_with_two_holders_and_a_computed_clause(as_offi
     assert "833\u00a0h" in page
     assert "L2112-2" in page
     assert "Travaux de peinture" in page
+    assert "Clause Clause" not in text(as_officer.get(f"/marches/{contract.id}"))
 
 
 def test_flat_ratio_clause_stores_one_hour_per_n_euros(as_officer, buyer):
@@ -273,3 +274,81 @@ def test_holder_rows_are_capped(as_officer, buyer):
     response = as_officer.post("/marches/nouveau", data=data)
     assert response.status_code == 200
     assert 'name="holders-30-identifier"' not in text(response)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"labour_share": "150"},
+        {"labour_share": "100,5"},
+        {"insertion_rate": "-5"},
+        {"kind": "award_criterion", "award_weight_percent": "0"},
+    ],
+)
+def test_out_of_range_percentage_is_refused_and_what_was_typed_is_kept(as_officer, buyer, overrides):
+    contract = factories.ContractFactory(buyer=buyer)
+    data = {
+        "kind": "execution_condition",
+        "hours_method": "rate",
+        "labour_share": "50",
+        "insertion_rate": "5",
+        "hourly_cost": "30",
+        "notes": "Chantier du collège, lot 3",
+        **overrides,
+    }
+    response = as_officer.post(f"/marches/{contract.id}/clauses/nouvelle", data=data)
+    assert response.status_code == 200
+    page = text(response)
+    assert "pourcentage supérieur à 0 et au plus égal à 100 %" in page
+    assert "Chantier du collège, lot 3" in page
+    for name, value in overrides.items():
+        if name != "kind":
+            assert f'value="{value}"' in page
+    assert count(Clause) == 0
+
+
+def test_fields_of_another_clause_kind_neither_block_nor_get_saved(as_officer, buyer):
+    """The form hides them without a script; what was left in them is ignored, not a hidden error."""
+    contract = factories.ContractFactory(buyer=buyer, amount_excl_tax=Decimal("1000000"))
+    response = as_officer.post(
+        f"/marches/{contract.id}/clauses/nouvelle",
+        data={
+            "kind": "execution_condition",
+            "hours_method": "manual",
+            "planned_hours": "400",
+            "labour_share": "150",
+            "award_weight_percent": "0",
+            "reserved_article": "L2113-13",
+        },
+    )
+    assert response.status_code == 302
+    clause = db.session.scalars(select(Clause)).one()
+    assert clause.planned_hours == Decimal("400")
+    assert (clause.labour_share, clause.award_weight_percent, clause.reserved_article) == (None, None, None)
+
+
+def test_reserved_contract_commits_no_hours_whatever_the_calculator_holds(as_officer, buyer):
+    contract = factories.ContractFactory(buyer=buyer)
+    response = as_officer.post(
+        f"/marches/{contract.id}/clauses/nouvelle",
+        data={
+            "kind": "reserved",
+            "hours_method": "rate",
+            "labour_share": "abc",
+            "reserved_article": "L2113-13",
+        },
+    )
+    assert response.status_code == 302
+    clause = db.session.scalars(select(Clause)).one()
+    assert (clause.kind, clause.planned_hours, clause.reserved_article) == ("reserved", None, "L2113-13")
+
+
+def test_clause_form_marks_each_conditional_field_with_the_kinds_it_serves(as_officer, buyer):
+    contract = factories.ContractFactory(buyer=buyer)
+    page = as_officer.get(f"/marches/{contract.id}/clauses/nouvelle").get_data(as_text=True)
+    assert re.search(
+        r'kind-field for-award_criterion">\s*<div class="mb-3[^"]*">\s*<label[^>]*for="award_weight_percent"',
+        page,
+    )
+    assert 'kind-field for-reserved"' in page
+    assert "kind-field for-execution_condition for-award_criterion for-insertion_object" in page

@@ -200,3 +200,15 @@ def test_list_queries_do_not_grow_with_the_number_of_contracts(as_reader, buyer,
     finally:
         event.remove(engine, "before_cursor_execute", count_statement)
     assert len(statements) < 15
+
+
+def test_exports_keep_the_cpv_check_digit(as_reader, buyer):
+    factories.ContractFactory(buyer=buyer, reference="CPV-1", cpv_code="45442100")
+    rows = list(
+        csv.reader(io.StringIO(as_reader.get("/marches/export.csv").data.decode("utf-8-sig")), delimiter=";")
+    )
+    cpv = rows[0].index("Code CPV")
+    assert next(r for r in rows if r[2] == "CPV-1")[cpv] == "45442100-8"
+    sheet = load_workbook(io.BytesIO(as_reader.get("/marches/export.xlsx").data)).active
+    data = list(sheet.iter_rows(values_only=True))
+    assert next(r for r in data if r[2] == "CPV-1")[cpv] == "45442100-8"

@@ -14,13 +14,22 @@ def test_every_endpoint_declares_an_access_rule(app):
     assert missing == [], f"endpoints without access rule: {missing}"
 
 
-def test_only_login_health_and_static_files_are_public(app):
+def test_only_login_health_static_files_and_footer_pages_are_public(app):
     public = sorted(
         rule.endpoint
         for rule in app.url_map.iter_rules()
         if access_rule(app.view_functions[rule.endpoint]) == PUBLIC
     )
-    assert public == ["auth.login", "bootstrap.static", "main.health", "static"]
+    assert public == [
+        "auth.login",
+        "bootstrap.static",
+        "main.accessibility",
+        "main.favicon",
+        "main.health",
+        "main.legal_notice",
+        "main.personal_data",
+        "static",
+    ]
 
 
 def test_anonymous_visitor_is_sent_to_login(client):

@@ -1,6 +1,8 @@
 """The one paginator: entities or rows, a bounded page size, an empty page past the end."""
 
+import pytest
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 
 from app.core.pagination import Page, paginate
 from app.referential.models import Company
@@ -21,11 +23,14 @@ def test_pages_of_entities_and_of_rows(app, db):
     assert [r.name for r in rows.items] == ["Entreprise 03", "Entreprise 04", "Entreprise 05"]
 
 
-def test_a_page_past_the_end_is_empty_and_the_size_is_bounded(app, db):
+def test_a_page_past_the_end_does_not_exist_and_the_size_is_bounded(app, db):
+    """Issue 16: a page past the last one is a 404 (« la page n'existe pas »), not an empty list."""
     factories.CompanyFactory()
-    with app.test_request_context("/?page=9"):
+    with app.test_request_context("/?page=9"), pytest.raises(NotFound):
+        paginate(select(Company), per_page=10_000)
+    with app.test_request_context("/?page=1"):
         page = paginate(select(Company), per_page=10_000)
-    assert page.items == [] and page.total == 1 and page.per_page == 200 and not page.has_next
+    assert len(page.items) == 1 and page.total == 1 and page.per_page == 200 and not page.has_next
     with app.test_request_context("/?page=-3"):
         assert paginate(select(Company)).page == 1
 

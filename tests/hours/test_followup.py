@@ -138,3 +138,30 @@ def test_officer_sees_every_clause_and_exports_the_follow_up(fixture, as_officer
 def test_grid_page_is_refused_for_a_clause_of_another_facilitator(fixture, as_facilitator):
     assert as_facilitator.get(f"/heures/clauses/{fixture['b'].id}/saisie").status_code == 403
     assert as_facilitator.get(f"/heures/clauses/{fixture['a'].id}/saisie").status_code == 200
+
+
+def test_follow_up_export_gives_the_gap_with_the_sign_shown_on_screen(fixture, as_officer, monkeypatch):
+    """The page shows « −20,0 h » for a clause behind schedule: the export says −20 too, not +20."""
+    screen = {row.reference: row for row in queries.followup_rows(queries.clause_followup_select())}
+    behind = next(row for row in screen.values() if row.gap and row.gap > 0)
+    rows = list(
+        csv.reader(io.StringIO(as_officer.get("/heures/?format=csv").data.decode("utf-8-sig")), delimiter=";")
+    )
+    assert rows[0][10].startswith("Écart (réalisées − attendues")
+    exported = next(r for r in rows if r[1] == behind.reference)
+    assert exported[10].startswith("-") and Decimal(exported[10].replace(",", ".")) == -behind.gap
+
+
+def test_hours_xlsx_writes_months_as_french_dates(fixture, as_facilitator):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(as_facilitator.get("/heures/saisies?format=xlsx").data)).active
+    months = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert months and all(cell.is_date and cell.number_format == "DD/MM/YYYY" for cell in months)
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(as_facilitator.get("/heures/saisies?format=csv").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert csv_rows[1][0] in {"01/02/2025", "01/03/2025", "01/01/2024"}

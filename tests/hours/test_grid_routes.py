@@ -1,5 +1,6 @@
 """The monthly grid and single entries over HTTP, with object-level access."""
 
+import html
 from datetime import date
 from decimal import Decimal
 
@@ -71,7 +72,7 @@ def test_grid_page_suggests_last_month_participants(db, client, facilitator):
     entry = factories.HourEntryFactory(clause=clause, month=date(2025, 3, 1))
     login(client, facilitator)
     page = client.get(grid_url(clause)).get_data(as_text=True)
-    assert "Heures de avril 2025" in page
+    assert "Heures d'avril 2025" in html.unescape(page)
     assert f'value="{entry.participant.code}"' in page
     assert f'value="{entry.employer.identifier}"' in page
 

@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -5,7 +7,7 @@ from app.contracts.models import Clause, Contract
 from app.core.enums import ClauseKind, Role
 from app.food.models import CateringSite, Purchase
 from app.hours.models import HourEntry
-from app.main.demo_catalog import DEMO_PASSWORD
+from app.main.demo_catalog import DEMO_PASSWORD, FIRST_NAMES
 from app.objectives.models import Objective
 from app.participants.models import Participant
 from app.referential.models import Buyer, Company, Territory
@@ -68,3 +70,14 @@ def test_demo_if_empty_leaves_a_filled_database_alone(runner, db, officer):
     assert result.exit_code == 0
     assert "déjà des données" in result.output and "acheteur@demo-levier.fr" in result.output
     assert _count(db, Contract) == 0
+
+
+def test_demo_speaks_proper_french(runner, db):
+    """Elided « de » (écoles d'Arras) and first names that match the gender recorded."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    objects = db.session.scalars(select(Contract.object)).all()
+    assert not [o for o in objects if re.search(r"\bde [AEIOUYÉÈ]", o)]
+    assert any("d'Arras" in o or "d'Avion" in o or "d'Étaples" in o or "d'Outreau" in o for o in objects)
+    for participant in db.session.scalars(select(Participant)):
+        if participant.identity and participant.identity.first_name:
+            assert participant.identity.first_name in FIRST_NAMES[participant.gender]

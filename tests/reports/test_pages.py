@@ -1,6 +1,10 @@
 """Dashboard, versions and downloads through HTTP: readers and officers see them, facilitators do not."""
 
+import csv
+import dataclasses
 import hashlib
+import io
+import re
 
 import pytest
 
@@ -105,9 +109,33 @@ def test_generation_with_a_bad_year_says_why(as_admin, db, data):
 def test_csv_annex_holds_the_figures_for_french_excel(as_reader, data):
     response = as_reader.get(f"/rapports/indicateurs.csv?acheteur={data['buyer'].id}&annee={YEAR}")
     text = response.data.decode("utf-8")
-    assert text.startswith("\ufeffIndicateur;Valeur")
-    assert "contracts.amount;175000,75" in text
-    assert "hours.realized;370,50" in text
+    assert text.startswith("\ufeffSection;Indicateur;Valeur;Unité;Clé technique")
+    assert "Marchés;Montant des marchés notifiés;175000,75;€ HT;contracts.amount" in text
+    assert "Heures d'insertion;Heures réalisées dans l'année;370,50;h;hours.realized" in text
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
+    assert rows and all(section and label and label != key for section, label, _, _, key in rows)
+    stamp = next(value for _, _, value, _, key in rows if key == "extracted_at")
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", stamp)
+    assert any(
+        label.startswith("Marchés par type de clause : ") and unit == "marchés"
+        for _, label, _, unit, _ in rows
+    )
+
+
+def test_csv_annex_time_is_paris_time(as_reader, data, monkeypatch):
+    from datetime import UTC, datetime
+
+    from app.reports.queries import indicators
+
+    real = indicators.compute_indicators
+
+    def at_utc_evening(*args, **kwargs):
+        result = real(*args, **kwargs)
+        return dataclasses.replace(result, extracted_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+
+    monkeypatch.setattr("app.reports.routes.compute_indicators", at_utc_evening)
+    text = as_reader.get(f"/rapports/indicateurs.csv?acheteur={data['buyer'].id}&annee={YEAR}").data.decode()
+    assert "Chiffres calculés le;16/01/2026 00:30;heure de Paris;extracted_at" in text
 
 
 def test_unknown_buyer_is_a_404_and_bad_year_a_400(as_reader):

@@ -53,7 +53,7 @@ FOLLOW_UP_HEADER = [
     "Heures réalisées",
     "Taux de réalisation (%)",
     "Heures attendues à date",
-    "Écart (attendues − réalisées)",
+    "Écart (réalisées − attendues, négatif en cas de retard)",
 ]
 
 
@@ -70,7 +70,7 @@ def _followup_export(rows, fmt: str):
             r.realized_hours,
             r.rate,
             r.expected_hours,
-            r.gap,
+            None if r.gap is None else -r.gap,  # the screen's sign: realized minus expected
         ]
         for r in rows
     ]
@@ -196,7 +196,7 @@ def entries():
     if fmt in ("csv", "xlsx"):
         rows = [
             [
-                e.month.strftime("%Y-%m"),
+                e.month,
                 e.clause.contract.buyer.name,
                 e.clause.contract.reference,
                 e.participant.code,
@@ -299,8 +299,8 @@ def participant_totals():
                 r.hours,
                 r.contract_count,
                 r.month_count,
-                f"{r.first_month:%Y-%m}",
-                f"{r.last_month:%Y-%m}",
+                r.first_month,
+                r.last_month,
                 fte(r.hours),
             ]
             for r in db.session.execute(statement)
