@@ -14,7 +14,7 @@ data_cli = CommandGroup("data", help="Sauvegarder et restaurer toutes les donné
 @data_cli.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def export_command(file: Path):
-    """Write a complete archive: every table, the schema revision, the report files with checksums."""
+    """Écrire une archive complète : toutes les tables, la révision du schéma, les rapports et leurs sommes de contrôle."""
     try:
         summary = export_archive(file)
     except ArchiveError as error:
@@ -28,7 +28,7 @@ def export_command(file: Path):
 @data_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(file: Path):
-    """Restore an archive into an empty database migrated to the archive's revision (all or nothing)."""
+    """Restaurer une archive dans une base vide migrée à la révision de l'archive (tout ou rien)."""
     try:
         summary = import_archive(file)
     except ArchiveError as error:

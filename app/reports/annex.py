@@ -27,6 +27,7 @@ SECTIONS = {
     "objectives": "Objectifs",
     "trend": "Évolution",
     "excluded": "Données manquantes",
+    "meat_fish": "Alimentation",
 }
 
 # Leaf figures: key -> (label, unit).
@@ -63,6 +64,51 @@ FIGURES = {
     "inclusive_suppliers.count": ("Marchés attribués à une structure inclusive", "marchés"),
     "inclusive_suppliers.amount": ("Montant attribué aux structures inclusives", "€ HT"),
     "inclusive_suppliers.amount_share": ("Part du montant notifié attribuée aux structures inclusives", "%"),
+    "contracts.with_environmental_consideration.count": (
+        "Marchés avec une considération environnementale",
+        "marchés",
+    ),
+    "contracts.with_environmental_consideration.amount": (
+        "Montant des marchés avec une considération environnementale",
+        "€ HT",
+    ),
+    "contracts.with_environmental_consideration.count_share": (
+        "Part des marchés avec une considération environnementale, en nombre",
+        "%",
+    ),
+    "contracts.with_environmental_consideration.amount_share": (
+        "Part des marchés avec une considération environnementale, en montant",
+        "%",
+    ),
+    "hours.commitment": ("Engagement total des clauses en cours dans l'année", "h"),
+    "hours.cumulative_rate": ("Taux de réalisation cumulé (réalisé à date / engagement total)", "%"),
+    "hours.realized_committed": ("Heures réalisées sur des clauses avec engagement d'heures", "h"),
+    "hours.realized_uncommitted": ("Heures réalisées sur des clauses sans engagement d'heures", "h"),
+    "hours.companies_engaged.holders": ("Titulaires ayant fait réaliser des heures", "entreprises"),
+    "hours.companies_engaged.employers": ("Employeurs des participants", "structures"),
+    "inclusive_suppliers.awarded_amount": (
+        "Montant attribué aux titulaires inclusifs (selon leur part du marché)",
+        "€ HT",
+    ),
+    "inclusive_suppliers.awarded_share": ("Part du montant notifié attribuée aux titulaires inclusifs", "%"),
+    "inclusive_suppliers.unknown_share.count": (
+        "Marchés conjoints dont la part du titulaire inclusif est inconnue",
+        "marchés",
+    ),
+    "inclusive_suppliers.unknown_share.amount": (
+        "Montant des marchés conjoints dont la part du titulaire inclusif est inconnue",
+        "€ HT",
+    ),
+    "meat_fish.total": ("Achats de viandes et poissons", "€ HT"),
+    "meat_fish.egalim": ("Achats de viandes et poissons durables et de qualité (EGalim)", "€ HT"),
+    "meat_fish.egalim_share": ("Part EGalim des viandes et poissons", "%"),
+    "meat_fish.target": ("Objectif légal EGalim des viandes et poissons", "%"),
+    "participants.positive_exits.count": (
+        "Sorties dynamiques (emploi durable, de transition, formation)",
+        "personnes",
+    ),
+    "participants.positive_exits.known_exits": ("Sorties connues", "personnes"),
+    "participants.positive_exits.rate": ("Taux de sorties dynamiques", "%"),
 }
 
 FOOD = {
@@ -94,6 +140,12 @@ BREAKDOWNS = {
     "participants.by_qualification": ("par niveau de qualification", "personnes"),
     "participants.outcomes": ("par situation de sortie", "personnes"),
     "inclusive_suppliers.by_kind": ("par type de structure", "marchés"),
+    "hours.by_age_band": ("par tranche d'âge", "personnes"),
+    "hours.by_contract_type": ("par contrat de travail", "personnes"),
+    "hours.by_criterion": ("par critère d'éligibilité", "personnes"),
+    "hours.by_gender": ("par sexe", "personnes"),
+    "hours.by_qpv": ("par résidence en QPV", "personnes"),
+    "hours.by_qualification": ("par niveau de qualification", "personnes"),
 }
 
 BREAKDOWN_MEASURES = {
@@ -181,11 +233,26 @@ def _excluded(parts: list[str], _data, indicators: Indicators) -> tuple[str, str
     return str(labels.get(parts[1], parts[1])), "enregistrements"
 
 
+def _inclusion_structures(parts: list[str], data: dict[str, Any]) -> tuple[str, str] | None:
+    code, measure = parts[3], parts[4]
+    if measure == "label":
+        return None
+    line_label = data["hours"]["companies_engaged"]["inclusion_structures"][code]["label"]
+    if measure == "count":
+        return f"Structures d'insertion mobilisées : {line_label}", "structures"
+    name, unit = BREAKDOWN_MEASURES.get(measure, (measure, ""))
+    return f"{name} des structures d'insertion mobilisées : {line_label}", unit
+
+
 def _describe(key: str, data: dict[str, Any], indicators: Indicators) -> tuple[str, str] | None:
     """(label, unit) of a flattened key; None for a row that only names another (a line's label)."""
     if key in FIGURES:
         return FIGURES[key]
     parts = key.split(".")
+    if key.startswith("meat_fish.families."):
+        return "Famille comptée dans les viandes et poissons", ""
+    if key.startswith("hours.companies_engaged.inclusion_structures."):
+        return _inclusion_structures(parts, data)
     group = ".".join(parts[:2])
     if group in BREAKDOWNS:
         return _breakdown(parts, data, indicators)

@@ -111,9 +111,9 @@ def test_the_world_has_hours_in_april(world, db):
 def test_a_percentage_out_of_range_is_explained(as_admin, world):
     response = as_admin.post(
         f"/marches/clauses/{world['clause_id']}/modifier",
-        data={"kind": "execution_condition", "hours_method": "manual", "labour_share": "150", "version": "1"},
+        data={"kind": "execution_condition", "hours_method": "rate", "labour_share": "150", "version": "1"},
     )
-    assert response.status_code == 200 and "Entre 0 et 100 %." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "au plus égal à 100 %." in response.get_data(as_text=True)
 
 
 def _csv(header, rows) -> bytes:
