@@ -110,8 +110,8 @@ def test_facilitator_logs_a_month_with_the_keyboard_and_imports_a_fixed_file(pag
     journey.check("import")
     page.locator("input[type=file]").set_input_files(bad_file)
     page.locator("form").get_by_role("button").last.click()
-    errors = page.get_by_role("alert")
-    assert "Ligne 3" in errors.inner_text()
+    assert "rien ne sera importé" in page.get_by_role("alert").inner_text()
+    assert "Ligne 3" in page.locator("ul.import-errors").inner_text()
     journey.check("aperçu avec erreur")
 
     lines[1] = lines[1].replace(";-4", ";4")

@@ -33,7 +33,7 @@ def test_officer_enters_a_contract_with_a_computed_clause_and_exports_the_list(p
     page.get_by_label("Référence").fill(REFERENCE)
     page.get_by_label("Objet").fill("Réhabilitation du gymnase du collège Jean Jaurès")
     page.locator("#cpv_code").fill("45442100-8")
-    page.get_by_label("Montant").fill("1 000 000,00")
+    page.get_by_label("Montant (€ HT)", exact=True).fill("1 000 000,00")
     page.locator("#notified_on").fill("2026-03-02")
     page.locator("#duration_months").fill("18")
     page.locator("#holders-0-identifier").fill(known.identifier)
