@@ -227,8 +227,9 @@ def _contract_hours(per_contract) -> tuple[ContractHours, ...]:
             planned=_hundredth(row.allotted),
             realized=as_decimal(row.realized),
             realized_to_date=as_decimal(row.realized_to_date),
-            realization_rate=share(row.realized, row.allotted) if row.commitment is not None else None,
-            cumulative_rate=share(row.realized_to_date, row.commitment),
+            # Rates over the hours as shown (to the hundredth): the same on both engines, and as printed.
+            realization_rate=share(row.realized, _hundredth(row.allotted)) if row.commitment is not None else None,
+            cumulative_rate=share(row.realized_to_date, _hundredth(row.commitment)),
         )
         for row in rows
     )
@@ -481,7 +482,7 @@ def _inclusive_figures(buyer_id: int | None, year: int, total_amount: Decimal) -
         amount=as_decimal(amount),
         amount_share=share(amount, total_amount),
         awarded_amount=rounded(awarded, 2),
-        awarded_share=share(awarded, total_amount),
+        awarded_share=share(rounded(awarded, 2), total_amount),
         unknown_share_count=int(unknown_count),
         unknown_share_amount=as_decimal(unknown_amount),
         by_kind=tuple(
