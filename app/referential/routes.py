@@ -1,5 +1,7 @@
 """Reference data pages: buyers and territories (administrators), companies, CPV search and lookup."""
 
+from functools import partial
+
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,6 +32,15 @@ def _save(form, save, success: str, endpoint: str):
     return redirect(url_for(endpoint))
 
 
+def _form_page(form, save, message, back: str, title: str):
+    """A reference-data form: a valid submission is saved (``save(**data)``), then back to the list."""
+    if form.validate_on_submit():
+        response = _save(form, lambda: save(**form.to_data()), message(form.name.data), back)
+        if response:
+            return response
+    return render_template("referential/form.html", form=form, title=title, back=back)
+
+
 # Buyers ---------------------------------------------------------------------------------------
 
 
@@ -48,18 +59,12 @@ def buyers():
 @bp.route("/acheteurs/nouveau", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create_buyer():
-    form = BuyerForm()
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.create_buyer(current_user, **form.to_data()),
-            _("Acheteur %(name)s créé.", name=form.name.data),
-            "referential.buyers",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html", form=form, title=_("Nouvel acheteur"), back="referential.buyers"
+    return _form_page(
+        BuyerForm(),
+        partial(services.create_buyer, current_user),
+        lambda name: _("Acheteur %(name)s créé.", name=name),
+        "referential.buyers",
+        _("Nouvel acheteur"),
     )
 
 
@@ -67,28 +72,19 @@ def create_buyer():
 @role_required(Role.ADMIN)
 def edit_buyer(buyer_id: int):
     buyer = db.get_or_404(Buyer, buyer_id)
-    form = BuyerForm(obj=buyer)
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.update_buyer(current_user, buyer, **form.to_data()),
-            _("Acheteur %(name)s enregistré.", name=form.name.data),
-            "referential.buyers",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html",
-        form=form,
-        title=_("Acheteur %(name)s", name=buyer.name),
-        back="referential.buyers",
+    return _form_page(
+        BuyerForm(obj=buyer),
+        partial(services.update_buyer, current_user, buyer),
+        lambda name: _("Acheteur %(name)s enregistré.", name=name),
+        "referential.buyers",
+        _("Acheteur %(name)s", name=buyer.name),
     )
 
 
 @bp.route("/acheteurs/<int:buyer_id>/logo", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def buyer_logo(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     form = BuyerLogoForm()
     if form.validate_on_submit():
         upload = form.logo.data
@@ -110,7 +106,7 @@ def buyer_logo(buyer_id: int):
 @bp.route("/acheteurs/<int:buyer_id>/logo.img")
 @role_required(Role.ADMIN)
 def buyer_logo_image(buyer_id: int):
-    buyer = db.session.get(Buyer, buyer_id) or abort(404)
+    buyer = db.get_or_404(Buyer, buyer_id)
     if not buyer.logo:
         abort(404)
     return Response(buyer.logo, mimetype=buyer.logo_mimetype)
@@ -129,18 +125,12 @@ def territories():
 @bp.route("/territoires/nouveau", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create_territory():
-    form = TerritoryForm()
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.save_territory(current_user, None, **form.to_data()),
-            _("Territoire %(name)s créé.", name=form.name.data),
-            "referential.territories",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html", form=form, title=_("Nouveau territoire"), back="referential.territories"
+    return _form_page(
+        TerritoryForm(),
+        partial(services.save_territory, current_user, None),
+        lambda name: _("Territoire %(name)s créé.", name=name),
+        "referential.territories",
+        _("Nouveau territoire"),
     )
 
 
@@ -148,21 +138,12 @@ def create_territory():
 @role_required(Role.ADMIN)
 def edit_territory(territory_id: int):
     territory = db.get_or_404(Territory, territory_id)
-    form = TerritoryForm(obj=territory)
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.save_territory(current_user, territory, **form.to_data()),
-            _("Territoire %(name)s enregistré.", name=form.name.data),
-            "referential.territories",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html",
-        form=form,
-        title=_("Territoire %(name)s", name=territory.name),
-        back="referential.territories",
+    return _form_page(
+        TerritoryForm(obj=territory),
+        partial(services.save_territory, current_user, territory),
+        lambda name: _("Territoire %(name)s enregistré.", name=name),
+        "referential.territories",
+        _("Territoire %(name)s", name=territory.name),
     )
 
 
@@ -187,21 +168,12 @@ def companies():
 @bp.route("/entreprises/nouvelle", methods=["GET", "POST"])
 @role_required(Role.OFFICER, Role.FACILITATOR)
 def create_company():
-    form = CompanyForm()
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.save_company(current_user, None, **form.to_data()),
-            _("Entreprise %(name)s créée.", name=form.name.data),
-            "referential.companies",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html",
-        form=form,
-        title=_("Nouvelle entreprise ou structure"),
-        back="referential.companies",
+    return _form_page(
+        CompanyForm(),
+        partial(services.save_company, current_user, None),
+        lambda name: _("Entreprise %(name)s créée.", name=name),
+        "referential.companies",
+        _("Nouvelle entreprise ou structure"),
     )
 
 
@@ -209,18 +181,12 @@ def create_company():
 @role_required(Role.OFFICER, Role.FACILITATOR)
 def edit_company(company_id: int):
     company = db.get_or_404(Company, company_id)
-    form = CompanyForm(obj=company)
-    if form.validate_on_submit():
-        response = _save(
-            form,
-            lambda: services.save_company(current_user, company, **form.to_data()),
-            _("Entreprise %(name)s enregistrée.", name=form.name.data),
-            "referential.companies",
-        )
-        if response:
-            return response
-    return render_template(
-        "referential/form.html", form=form, title=company.name, back="referential.companies"
+    return _form_page(
+        CompanyForm(obj=company),
+        partial(services.save_company, current_user, company),
+        lambda name: _("Entreprise %(name)s enregistrée.", name=name),
+        "referential.companies",
+        company.name,
     )
 
 
