@@ -4,6 +4,7 @@ import html
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from app.hours.models import HourEntry
@@ -151,4 +152,17 @@ def test_entry_is_edited_and_deleted(db, client, facilitator):
     assert refused.status_code == 200 and "hors de la période" in refused.get_data(as_text=True)
 
     assert client.post(f"/heures/saisies/{entry.id}/suppression").status_code == 302
+    assert db.session.scalar(select(func.count(HourEntry.id))) == 0
+
+
+@pytest.mark.parametrize("typed", ["1e40", "1e309", "NaN", "Infinity", "-Infinity", "²", "99999999999"])
+def test_grid_refuses_non_finite_and_absurd_hours_with_a_message(db, as_admin, typed):
+    """Issue 16, defect 2: a number written with an exponent (or not a number) was a 500 in the grid."""
+    clause = clause_for(None)
+    anna, company = factories.ParticipantFactory(), employer()
+    response = as_admin.post(
+        grid_url(clause), data=grid_form((anna.code, company.identifier, "direct_hire", typed))
+    )
+    assert response.status_code == 422
+    assert "Rien n'a été enregistré" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(HourEntry.id))) == 0

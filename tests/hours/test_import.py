@@ -4,6 +4,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -261,4 +262,26 @@ def test_preview_lists_error_lines_under_errors_never_under_valid_lines(db, clie
     assert "<strong>Ligne 3</strong>" in errors and "dépasserait 200" in errors
     assert '<td class="text-muted">2</td>' in valid
     assert '<td class="text-muted">3</td>' not in valid and '<td class="text-muted">4</td>' in valid
+    assert count(db) == 0
+
+
+@pytest.mark.parametrize("typed", ["1e40", "1e309", "NaN", "Infinity"])
+def test_import_refuses_non_finite_hours_with_their_line_on_the_page_and_the_command(
+    db, as_admin, runner, tmp_path, typed
+):
+    """Issue 16, defect 2: `1e40` or `NaN` hours were a 500 on the page and a traceback in the command."""
+    s = make_setting()
+    lines = valid_lines(s)
+    lines[1] = lines[1].rsplit(";", 1)[0] + f";{typed}"
+    content = csv_bytes(lines)
+    page = as_admin.post(
+        "/heures/import",
+        data={"file": (io.BytesIO(content), "heures.csv")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200 and "<strong>Ligne 3</strong>" in page.get_data(as_text=True)
+    path = tmp_path / "heures.csv"
+    path.write_bytes(content)
+    result = runner.invoke(args=["hours", "import", str(path)])
+    assert result.exit_code == 1 and "Ligne 3" in result.output and "Traceback" not in result.output
     assert count(db) == 0

@@ -1,16 +1,18 @@
 """Turn what a user typed (grid cell, spreadsheet cell) into domain objects, or a French message."""
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.dates import parse_month
+from app.core.db import Hours
 from app.core.enums import Modality
 from app.core.errors import ServiceError
 from app.core.identifiers import is_valid_siret, normalize_siret
 from app.core.imports import simplify
+from app.core.numbers import parse_french_decimal
 from app.extensions import db
 from app.participants.models import Participant
 from app.referential.models import Company
@@ -64,18 +66,18 @@ def resolve_modality(text) -> str:
 
 
 def resolve_hours(value) -> Decimal:
+    """Hours from a cell or a typed text, through the one decimal parser (no exponent, NaN or Infinity)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = Decimal(str(value))
+        text = format(number, "f") if number.is_finite() else str(value)
     else:
-        text = str(value or "").strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        if not text:
-            raise ServiceError(_("Nombre d'heures manquant."))
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise ServiceError(_("Nombre d'heures invalide : %(v)s.", v=text)) from None
-    if not number.is_finite():
-        raise ServiceError(_("Nombre d'heures invalide : %(v)s.", v=value))
+        text = str(value or "").strip()
+    try:
+        number = parse_french_decimal(text, Hours)
+    except ValueError as error:
+        raise ServiceError(_("Nombre d'heures invalide : %(v)s. %(why)s", v=text, why=str(error))) from None
+    if number is None:
+        raise ServiceError(_("Nombre d'heures manquant."))
     if number <= 0:
         raise ServiceError(_("Le nombre d'heures doit être strictement positif."))
     return number.quantize(Decimal(1)) if number == number.to_integral() else number
