@@ -131,9 +131,17 @@ def contracts_select(filters: ContractFilters) -> Select:
     else:
         statement = statement.where(Contract.archived_at.is_(None))
     if filters.search:
+        # Every word in the reference, the object or a holder's name ("voirie colas"); a SIRET typed with
+        # spaces is also looked for whole.
+        words = filters.search.split() or [filters.search]
         statement = statement.where(
             or_(
-                search_filter(filters.search, Contract.reference, Contract.object),
+                and_(
+                    *(
+                        or_(search_filter(word, Contract.reference, Contract.object), _holder_matches(word))
+                        for word in words
+                    )
+                ),
                 _holder_matches(filters.search),
             )
         )

@@ -8,7 +8,7 @@ deterministic function on every connection. ``%``, ``_`` and ``\\`` typed by the
 
 import unicodedata
 
-from sqlalchemy import DDL, String, event, or_
+from sqlalchemy import DDL, String, and_, event, or_
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -88,5 +88,9 @@ def starts_with(column, prefix: str) -> ColumnElement[bool]:
 
 
 def search_filter(term: str, *columns) -> ColumnElement[bool]:
-    """One of ``columns`` contains ``term`` (case and accents ignored)."""
-    return or_(*(contains(column, term) for column in columns))
+    """Every word of ``term`` is found in one of ``columns`` (case and accents ignored).
+
+    "gymnase jaures" finds "Gymnase Jean Jaurès": words are looked for apart, in any order.
+    """
+    words = term.split() or [term]
+    return and_(*(or_(*(contains(column, word) for column in columns)) for word in words))

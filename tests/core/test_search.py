@@ -66,3 +66,21 @@ def test_company_list_finds_a_name_typed_without_accents(db, as_officer):
     factories.CompanyFactory(name="Garage Dupont")
     page = as_officer.get("/referentiel/entreprises?q=mediatheque").get_data(as_text=True)
     assert "Médiathèque intercommunale" in page and "Garage Dupont" not in page
+
+
+def test_several_words_are_looked_for_apart_in_any_order(db):
+    factories.CompanyFactory(name="Gymnase Jean Jaurès", identifier="55204944776279")
+    factories.CompanyFactory(name="Gymnase Léo Lagrange", identifier="73282932000074")
+    columns = (Company.name, Company.identifier)
+    assert _names(db, search_filter("gymnase jaures", *columns)) == {"Gymnase Jean Jaurès"}
+    assert _names(db, search_filter("JAURES  gymnase", *columns)) == {"Gymnase Jean Jaurès"}
+    assert _names(db, search_filter("gymnase 732829", *columns)) == {"Gymnase Léo Lagrange"}
+    assert _names(db, search_filter("gymnase piscine", *columns)) == set()
+
+
+def test_contract_search_takes_words_from_the_object_and_the_holder(db, as_officer):
+    holder = factories.CompanyFactory(name="Colas Nord")
+    contract = factories.ContractFactory(object="Réfection de la voirie communale", holders=[holder])
+    other = factories.ContractFactory(object="Voirie du port")
+    page = as_officer.get("/marches/?q=voirie+colas").get_data(as_text=True)
+    assert contract.reference in page and other.reference not in page
