@@ -20,6 +20,7 @@ its bulk writer. Previews, numbered errors, progress and all-or-nothing then com
 import itertools
 import sys
 import unicodedata
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -120,7 +121,7 @@ class ImportReport:
         return [str(error) for error in self.errors]
 
 
-class Importer:
+class Importer(ABC):
     """What a feature declares. Subclasses set ``columns`` and implement ``parse_row``; they override
     ``check_batch``, ``finish`` and ``write_batch`` for their rules and their writing."""
 
@@ -163,9 +164,9 @@ class Importer:
 
     # --- the feature's part -------------------------------------------------------------------------
 
+    @abstractmethod
     def parse_row(self, line: int, values: dict[str, Any], errors: RowErrors):
         """One row as a typed record, or None with its problems in ``errors``. No database here."""
-        raise NotImplementedError
 
     def check_batch(self, records: list) -> tuple[list, list[RowError]]:
         """The records of a batch that pass the business rules, and the errors of the others."""
@@ -175,10 +176,11 @@ class Importer:
         """Rules over the whole file (totals across batches); called once every batch was checked."""
         return []
 
+    @abstractmethod
     def write_batch(self, records: list) -> None:
-        raise NotImplementedError
+        """Write the checked records of a batch (bulk inserts), inside the import's one transaction."""
 
-    def after_write(self, report: ImportReport) -> None:
+    def after_write(self, report: ImportReport) -> None:  # noqa: B027  (an optional hook: nothing by default)
         """Once everything was written (an audit summary, for instance)."""
 
 
