@@ -262,13 +262,7 @@ def create_contract(
     _apply(actor, contract, data, companies)
     if flush:
         db.session.flush()
-    audit.record(
-        actor,
-        "create",
-        contract,
-        summary=f"Marché {contract.reference}",
-        changes=audit.changes_since({}, contract),
-    )
+    audit.record_creation(actor, contract, f"Marché {contract.reference}")
     return contract
 
 
@@ -384,13 +378,7 @@ def add_clause(actor, contract: Contract, data: ClauseData, *, flush: bool = Tru
     db.session.add(clause)
     if flush:
         db.session.flush()
-    audit.record(
-        actor,
-        "create",
-        clause,
-        summary=f"{ClauseKind.label_of(clause.kind)} — marché {contract.reference}",
-        changes=audit.changes_since({}, clause),
-    )
+    audit.record_creation(actor, clause, f"{ClauseKind.label_of(clause.kind)} — marché {contract.reference}")
     return clause
 
 

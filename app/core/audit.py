@@ -148,6 +148,11 @@ def changes_since(before: dict[str, Any], obj: Any) -> dict[str, list[Any]]:
     return diff(before, snapshot(obj))
 
 
+def record_creation(actor, obj: Any, summary: str) -> AuditEntry | None:
+    """The "create" entry of ``obj``, with every audited field it was created with."""
+    return record(actor, "create", obj, summary=summary, changes=changes_since({}, obj))
+
+
 # --- Declared audited fields ------------------------------------------------------------------------
 
 

@@ -164,12 +164,10 @@ def record_outcome(
     )
     db.session.add(outcome)
     db.session.flush()
-    audit.record(
+    audit.record_creation(
         actor,
-        "create",
         outcome,
-        summary=f"Sortie de {participant.code} : {OutcomeStatus.label_of(status)} au {observed_on:%d/%m/%Y}",
-        changes=audit.changes_since({}, outcome),
+        f"Sortie de {participant.code} : {OutcomeStatus.label_of(status)} au {observed_on:%d/%m/%Y}",
     )
     return outcome
 

@@ -159,13 +159,7 @@ def create_buyer(actor, **fields) -> Buyer:
     _apply_buyer(buyer, fields)
     db.session.add(buyer)
     db.session.flush()
-    audit.record(
-        actor,
-        "create",
-        buyer,
-        summary=f"Acheteur {buyer.name}",
-        changes=audit.changes_since({}, buyer),
-    )
+    audit.record_creation(actor, buyer, f"Acheteur {buyer.name}")
     return buyer
 
 

@@ -75,9 +75,7 @@ def log_hours(actor, lines: list[HourLine], *, merge: bool = False) -> list[Hour
             db.session.add(entry)
             db.session.flush()
             existing[line.key] = entry
-            audit.record(
-                actor, "create", entry, summary=_summary(entry), changes=audit.changes_since({}, entry)
-            )
+            audit.record_creation(actor, entry, _summary(entry))
         if entry not in written:
             written.append(entry)
     return written
