@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.contracts.models import Clause
@@ -70,7 +71,7 @@ def test_facilitator_logs_a_month_with_the_keyboard_and_imports_a_fixed_file(pag
     assert page.locator("#grid-total").inner_text() == "455,5\u00a0h"
     page.locator("#rows-1-hours").press("Control+Enter")
     alert = page.get_by_role("alert").filter(has_text="Rien n'a été enregistré")
-    assert alert.is_visible()
+    expect(alert).to_be_visible()
     assert "Ligne 4" in alert.inner_text() and "200" in alert.inner_text()
     journey.check("grille refusée (plafond)")
     assert (
@@ -120,7 +121,7 @@ def test_facilitator_logs_a_month_with_the_keyboard_and_imports_a_fixed_file(pag
     page.get_by_role("link", name="Déposer un fichier corrigé").click()
     page.locator("input[type=file]").set_input_files(fixed_file)
     page.locator("form").get_by_role("button").last.click()
-    assert page.get_by_role("status").filter(has_text="2 saisie(s)").is_visible()
+    expect(page.get_by_role("status").filter(has_text="2 saisie(s)")).to_be_visible()  # waits for the page
     journey.check("aperçu valide")
     page.get_by_role("button", name="Confirmer l'import").click()
     journey.check("import confirmé")

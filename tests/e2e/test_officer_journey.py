@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.contracts.models import Contract
@@ -45,22 +46,22 @@ def test_officer_enters_a_contract_with_a_computed_clause_and_exports_the_list(p
     journey.check("fiche du marché")
     contract = db.session.scalars(select(Contract).where(Contract.reference == REFERENCE)).one()
     assert [h.company.identifier for h in contract.holders] == [known.identifier, new_siret]
-    assert page.get_by_text("Insertion Bâtiment Artois").is_visible()
+    expect(page.get_by_text("Insertion Bâtiment Artois")).to_be_visible()
 
     page.get_by_role("link", name="Ajouter une clause").first.click()
     page.locator("#kind").select_option("award_criterion")
-    assert page.locator("#award_weight_percent").is_visible()
-    assert not page.locator("#reserved_article").is_visible()
+    expect(page.locator("#award_weight_percent")).to_be_visible()
+    expect(page.locator("#reserved_article")).not_to_be_visible()
     page.locator("#kind").select_option("reserved")
-    assert not page.locator("#labour_share").is_visible()  # a reserved contract commits no hours
+    expect(page.locator("#labour_share")).not_to_be_visible()  # a reserved contract commits no hours
     page.locator("#kind").select_option("execution_condition")
-    assert not page.locator("#award_weight_percent").is_visible()
+    expect(page.locator("#award_weight_percent")).not_to_be_visible()
     page.get_by_label("Calcul : montant", exact=False).check()
     page.get_by_label("Part de main-d'œuvre (%)").fill("50")
     page.get_by_label("Taux d'insertion (%)").fill("5")
     page.get_by_label("Coût horaire chargé (€ HT)").fill("30")
     page.get_by_role("button", name="Calculer sans enregistrer").click()
-    assert page.get_by_role("status").filter(has_text="833\u00a0h").is_visible()
+    expect(page.get_by_role("status").filter(has_text="833\u00a0h")).to_be_visible()
     journey.check("clause calculée")
     page.get_by_role("button", name="Enregistrer", exact=True).last.click()
     page.wait_for_url("**/marches/*#clauses")
@@ -74,7 +75,7 @@ def test_officer_enters_a_contract_with_a_computed_clause_and_exports_the_list(p
     page.get_by_role("button", name="Filtrer").click()
     journey.check("liste filtrée")
     assert page.locator("table tbody tr").count() == 1
-    assert page.locator("table tbody").get_by_text(REFERENCE).is_visible()
+    expect(page.locator("table tbody").get_by_text(REFERENCE)).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter en CSV").click()

@@ -3,6 +3,7 @@
 import io
 import re
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -41,7 +42,7 @@ def test_reader_follows_a_figure_to_its_records_and_finds_it_in_the_pdf(page):
     assert figure.endswith(" h") and figure != "0 h"
     page.get_by_role("img", name=re.compile("Heures par modalité")).wait_for()
     page.get_by_text("Données du graphique").first.click()  # the chart's text alternative
-    assert page.locator("details.chart-data table").first.is_visible()
+    expect(page.locator("details.chart-data table").first).to_be_visible()
 
     realized.click()
     journey.check("heures réalisées")
