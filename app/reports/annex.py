@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.core.enums import FoodFamily
 from app.core.formatting import datetime_fr
-from app.reports.exports import DecimalText, flatten, indicators_as_dict
+from app.reports.exports import flatten, french_decimal, indicators_as_dict
 from app.reports.queries.results import Indicators
 
 HEADER = ("Section", "Indicateur", "Valeur", "Unité", "Clé technique")
@@ -180,9 +180,7 @@ def _value(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return _("oui") if value else _("non")
-    if isinstance(value, DecimalText):  # a number by its type, never by its look (a reference "2025.012")
-        return value.replace(".", ",")
-    return value
+    return french_decimal(value)  # a number by its type, never by its look (a reference "2025.012")
 
 
 def _breakdown(parts: list[str], data: dict[str, Any], _indicators) -> tuple[str, str] | None:

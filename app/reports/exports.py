@@ -192,11 +192,11 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, data)]
 
 
+def french_decimal(value: Any) -> Any:
+    """A decimal of the JSON written the French way (``1234,50``) for Excel; any other value unchanged."""
+    return value.replace(".", ",") if isinstance(value, DecimalText) else value
+
+
 def annex_rows(data: dict[str, Any]) -> list[tuple[str, Any]]:
     """``flatten`` with decimals written the French way (``1234,50``), for the CSV annex read in Excel."""
-    rows = []
-    for key, value in flatten(data):
-        if isinstance(value, DecimalText):
-            value = value.replace(".", ",")
-        rows.append((key, value))
-    return rows
+    return [(key, french_decimal(value)) for key, value in flatten(data)]

@@ -1,12 +1,15 @@
 """Cell parsers of the purchase imports: each returns a value or raises ValueError with a French message."""
 
-import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 
+from app.core.db import Money
+from app.core.numbers import parse_french_decimal
 from app.core.tabular import text_of
+
+CENT = Decimal("0.01")
 
 # trueValues / falseValues of ma-cantine's est_circuit_court and est_local (schema "import-achats-siret").
 MA_CANTINE_TRUE = {"OUI", "oui", "x"}
@@ -14,20 +17,21 @@ MA_CANTINE_FALSE = {"non", "NON", ""}
 
 
 def parse_amount(value) -> Decimal:
+    """An amount from a cell, through the one decimal parser (no exponent, NaN, or more than the column holds)."""
     if value is None or text_of(value) == "":
         raise ValueError(_("montant HT manquant."))
     if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        number = Decimal(str(value))
+        # A spreadsheet's float (12.300000001) is taken to the cent; a non-finite one is refused below.
+        text = format(number.quantize(CENT, rounding=ROUND_HALF_UP), "f") if number.is_finite() else str(value)
     else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                _("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value)
-            ) from None
-        if not amount.is_finite():
-            raise ValueError(_("montant HT « %(value)s » invalide (exemple : 1234,56).", value=value))
+        text = str(value)
+    try:
+        amount = parse_french_decimal(text, Money)
+    except ValueError as error:
+        raise ValueError(
+            _("montant HT « %(value)s » invalide (exemple : 1234,56). %(why)s", value=value, why=str(error))
+        ) from None
     if amount <= 0:
         raise ValueError(_("le montant HT doit être strictement positif (%(value)s).", value=text_of(value)))
     return amount
